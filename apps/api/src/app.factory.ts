@@ -1,0 +1,59 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import { Logger } from 'nestjs-pino';
+import { SESSION_COOKIE } from '@packgate/auth';
+import { AppModule } from './app.module';
+import type { PackgateConfig } from './config/config';
+import { resolveSecret } from './config/secret';
+import { packgateVersion, projectRoot } from './config/version';
+import { httpMetricsMiddleware } from './metrics/http-metrics';
+
+/**
+ * Builds the whole application (REST, registries, dashboard). Used by main.ts and by the tests, so
+ * the server under test is the server that ships.
+ */
+export async function createApp(config: PackgateConfig): Promise<NestExpressApplication> {
+  const secret = resolveSecret(config);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, secret), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(httpMetricsMiddleware);
+  app.use(cookieParser());
+  // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
+  app.use('/api', express.json({ limit: config.restBodyLimit }));
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  setupSwagger(app, config);
+  serveDashboard(app);
+  app.enableShutdownHooks();
+  return app;
+}
+
+function setupSwagger(app: NestExpressApplication, config: PackgateConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Packgate REST API')
+      .setDescription(
+        'Management API of Packgate. Authenticate with the dashboard session (POST /api/v1/auth/login sets the cookie; Swagger UI sends it) or with an access token holding role `api` (Bearer). Registry protocols (PyPI, npm, Docker) live outside /api and are not listed here.',
+      )
+      .setVersion(packgateVersion())
+      .addServer(config.publicUrl)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'pgt_ macaroon', description: 'Access token with role api' })
+      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Dashboard session from POST /api/v1/auth/login' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true, withCredentials: true } });
+}
+
+function serveDashboard(app: NestExpressApplication): void {
+  const dist = path.join(projectRoot(), 'apps', 'dashboard', 'dist');
+  if (!fs.existsSync(path.join(dist, 'index.html'))) return;
+  app.useStaticAssets(dist, { index: 'index.html', fallthrough: true, maxAge: 0 });
+}

@@ -1,0 +1,53 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@packgate/auth';
+import { RegistryCoreModule } from '@packgate/registries/core';
+import { AuditController } from './audit/audit.controller';
+import { BootstrapService } from './bootstrap/bootstrap.service';
+import type { PackgateConfig } from './config/config';
+import { PACKGATE_CONFIG } from './config/config.constants';
+import { dataSourceOptions } from './database/data-source';
+import { HealthController } from './health/health.controller';
+import { loggerOptions } from './logging/logger-options';
+import { MetricsController } from './metrics/metrics.controller';
+import { OrgLookupService } from './orgs/org-lookup.service';
+import { OrgRolesService } from './orgs/org-roles.service';
+import { OrgsController } from './orgs/orgs.controller';
+import { PackagesController } from './packages/packages.controller';
+import { PackagesService } from './packages/packages.service';
+import { RestExceptionFilter } from './rest/rest-exception.filter';
+import { SessionController } from './session/session.controller';
+import { TokensController } from './tokens/tokens.controller';
+import { TokensService } from './tokens/tokens.service';
+import { UsersController } from './users/users.controller';
+import { REGISTRY_MODULES } from './registry-modules';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: PackgateConfig, secret: Buffer): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        LoggerModule.forRoot(loggerOptions(config)),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
+        AuthModule.forRoot({ secret, passwordCacheSeconds: config.passwordCacheSeconds, sessionHours: config.sessionHours, recordCacheSeconds: 10 }),
+        RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
+        ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
+      ],
+      controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, HealthController, MetricsController],
+      providers: [
+        { provide: PACKGATE_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: RestExceptionFilter },
+        OrgLookupService,
+        OrgRolesService,
+        TokensService,
+        PackagesService,
+        BootstrapService,
+      ],
+      exports: [PACKGATE_CONFIG],
+      global: true,
+    };
+  }
+}

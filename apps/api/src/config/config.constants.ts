@@ -1,0 +1,2 @@
+/** Injection token of the PackgateConfig value. */
+export const PACKGATE_CONFIG = Symbol('PACKGATE_CONFIG');

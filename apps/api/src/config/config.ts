@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+
+/** Settings read from the environment (design.md §6, README "Configuration"). */
+export interface PackgateConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  /** Undefined: read or generate `<dataDir>/secret`. */
+  secret?: string;
+  adminPassword?: string;
+  /** Absolute base URL clients use to reach this server, without a trailing slash. */
+  publicUrl: string;
+  logLevel: string;
+  /** Upper bound of a JSON request body on the REST API. */
+  restBodyLimit: string;
+  /** How long a successful password check is remembered, in seconds. */
+  passwordCacheSeconds: number;
+  sessionHours: number;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 8080;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new ConfigError(`PORT must be a number from 0 to 65535, got "${value}"`);
+  return Number(value);
+}
+
+function parseDatabase(value: string | undefined, dataDir: string): PackgateConfig['database'] {
+  if (value === undefined || value === '') return { kind: 'sqlite', file: path.join(dataDir, 'packgate.sqlite') };
+  if (value.startsWith('sqlite:')) {
+    const file = value.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new ConfigError('DATABASE_URL sqlite:<path> needs a file path');
+    return { kind: 'sqlite', file: path.resolve(file) };
+  }
+  if (value.startsWith('mysql://') || value.startsWith('mariadb://')) {
+    try {
+      const url = new URL(value.replace(/^mariadb:/, 'mysql:'));
+      if (!url.pathname || url.pathname === '/') throw new ConfigError('DATABASE_URL must name a database, e.g. mysql://user:pass@host:3306/packgate');
+      return { kind: 'mysql', url: url.toString() };
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      throw new ConfigError('DATABASE_URL is not a valid mysql:// URL');
+    }
+  }
+  throw new ConfigError('DATABASE_URL must start with mysql://, mariadb:// or sqlite:');
+}
+
+function parsePublicUrl(value: string | undefined, port: number): string {
+  const raw = value && value !== '' ? value : `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PACKGATE_PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PACKGATE_PUBLIC_URL must use http or https');
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parsePositive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new ConfigError(`${name} must be a non-negative number, got "${value}"`);
+  return parsed;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
+  const port = parsePort(env.PORT);
+  const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
+  const secret = env.PACKGATE_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('PACKGATE_SECRET must be at least 32 characters long');
+  const adminPassword = env.PACKGATE_ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) throw new ConfigError('PACKGATE_ADMIN_PASSWORD must be at least 8 characters long');
+  const logLevel = env.PACKGATE_LOG_LEVEL || env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`PACKGATE_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    database: parseDatabase(env.DATABASE_URL, dataDir),
+    secret,
+    adminPassword,
+    publicUrl: parsePublicUrl(env.PACKGATE_PUBLIC_URL, port),
+    logLevel,
+    restBodyLimit: env.PACKGATE_REST_BODY_LIMIT || '1mb',
+    passwordCacheSeconds: parsePositive('PACKGATE_PASSWORD_CACHE_SECONDS', env.PACKGATE_PASSWORD_CACHE_SECONDS, 60),
+    sessionHours: parsePositive('PACKGATE_SESSION_HOURS', env.PACKGATE_SESSION_HOURS, 12),
+  };
+}
+
+/** The database URL with any password replaced, for logs. */
+export function describeDatabase(config: PackgateConfig): string {
+  if (config.database.kind === 'sqlite') return `sqlite:${config.database.file}`;
+  const url = new URL(config.database.url);
+  if (url.password) url.password = '***';
+  return url.toString();
+}

@@ -1,0 +1,5 @@
+import { AccessToken, AuditEvent, Membership, Organization, Session, User } from '@packgate/auth';
+import { Blob, Package, PackageFile, PackageVersion } from '@packgate/registries/core';
+
+/** Every entity of the schema; formats that add tables append theirs here. */
+export const ENTITIES = [Organization, User, Membership, AccessToken, Session, AuditEvent, Package, PackageVersion, PackageFile, Blob];

@@ -1,0 +1,4 @@
+import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
+
+/** In order. Migrations are imported, not globbed, so the build output needs no file scanning. */
+export const MIGRATIONS = [InitialSchema1763900000000];

@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+
+export class UpdatePackageDto {
+  @ApiPropertyOptional({ description: 'false makes the package readable with no credentials at all (writes unaffected)' })
+  @IsOptional()
+  @IsBoolean()
+  private?: boolean;
+
+  @ApiPropertyOptional({ enum: ['standard', 'package'], description: 'package: only the roles <type>:<name>:read|write count for this package' })
+  @IsOptional()
+  @IsIn(['standard', 'package'])
+  permissionMode?: 'standard' | 'package';
+}
+
+export class PackageSummaryDto {
+  @ApiProperty({ enum: ['pypi', 'npm', 'docker'] }) type: string;
+  @ApiProperty() name: string;
+  @ApiProperty() normalizedName: string;
+  @ApiProperty() private: boolean;
+  @ApiProperty({ enum: ['standard', 'package'] }) permissionMode: string;
+  @ApiProperty() versionCount: number;
+  @ApiProperty({ nullable: true, type: String }) latestVersion: string | null;
+  @ApiProperty({ description: 'bytes' }) size: number;
+  @ApiProperty({ nullable: true, type: Date }) lastUpload: Date | null;
+  @ApiProperty({ type: [String], description: 'package-level roles (package mode only)' }) roles: string[];
+}
+
+export class PackageFileDto {
+  @ApiProperty() filename: string;
+  @ApiProperty() size: number;
+  @ApiProperty() sha256: string;
+  @ApiProperty() createdAt: Date;
+}
+
+export class PackageVersionDto {
+  @ApiProperty() version: string;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() yanked: boolean;
+  @ApiProperty({ nullable: true, type: String }) yankedReason: string | null;
+  @ApiProperty({ type: [PackageFileDto] }) files: PackageFileDto[];
+}
+
+export class PackageDetailDto extends PackageSummaryDto {
+  @ApiProperty({ type: [PackageVersionDto] }) versions: PackageVersionDto[];
+}

@@ -1,0 +1,89 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { AccessService, AuditService, PackageResource, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
+import { Package, PackageService, normalizePackageName } from '@packgate/registries/core';
+import { OrgLookupService } from '../orgs/org-lookup.service';
+import type { PackageDetailDto, PackageSummaryDto, UpdatePackageDto } from './package.dto';
+
+export function packageResource(org: string, pkg: Package): PackageResource {
+  return { kind: 'package', org, type: pkg.type, name: pkg.normalizedName, private: pkg.private, permissionMode: pkg.permissionMode };
+}
+
+/** REST view of packages: listing, detail, settings and deletion, each through the evaluator. */
+@Injectable()
+export class PackagesService {
+  constructor(
+    private readonly packages: PackageService,
+    private readonly access: AccessService,
+    private readonly orgs: OrgLookupService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(principal: Principal, slug: string, type?: string, query?: string): Promise<PackageSummaryDto[]> {
+    if (type !== undefined && !isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
+    const org = await this.orgs.require(slug);
+    const needle = query?.trim().toLowerCase();
+    const visible = (await this.packages.listPackages(org.id, type as PackageType | undefined)).filter(
+      (pkg) => this.access.can(principal, { action: 'package:read', resource: packageResource(slug, pkg) }).allowed && (!needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle)),
+    );
+    const summaries = await this.packages.summaries(visible.map((pkg) => pkg.id));
+    return visible.map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
+  }
+
+  async detail(principal: Principal, slug: string, type: string, name: string): Promise<PackageDetailDto> {
+    const pkg = await this.findReadable(principal, slug, type, name);
+    const detail = await this.packages.detail(pkg);
+    const summaries = await this.packages.summaries([pkg.id]);
+    return {
+      ...this.summary(pkg, summaries.get(pkg.id)),
+      versions: detail.versions.map(({ version, files }) => ({
+        version: version.version,
+        createdAt: version.createdAt,
+        yanked: version.yanked,
+        yankedReason: version.yankedReason,
+        files: files.map((file) => ({ filename: file.filename, size: file.size, sha256: file.blobDigest.replace(/^sha256:/, ''), createdAt: file.createdAt })),
+      })),
+    };
+  }
+
+  async update(principal: Principal, slug: string, type: string, name: string, body: UpdatePackageDto): Promise<PackageSummaryDto> {
+    const pkg = await this.findReadable(principal, slug, type, name);
+    this.access.assert(principal, { action: 'package:configure', resource: packageResource(slug, pkg) });
+    const before = { private: pkg.private, permissionMode: pkg.permissionMode };
+    const updated = await this.packages.updateSettings(pkg, body);
+    await this.audit.record({ org: slug, principal, action: 'package.settings-changed', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success', details: { before, after: { private: updated.private, permissionMode: updated.permissionMode } } });
+    return this.summary(updated, (await this.packages.summaries([pkg.id])).get(pkg.id));
+  }
+
+  async delete(principal: Principal, slug: string, type: string, name: string): Promise<void> {
+    const pkg = await this.findReadable(principal, slug, type, name);
+    this.access.assert(principal, { action: 'package:configure', resource: packageResource(slug, pkg) });
+    await this.packages.deletePackage(pkg);
+    await this.audit.record({ org: slug, principal, action: 'package.deleted', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success' });
+  }
+
+  /** A package the caller may read; otherwise 404 so names do not leak. */
+  async findReadable(principal: Principal, slug: string, type: string, name: string): Promise<Package> {
+    if (!isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
+    const org = await this.orgs.require(slug);
+    const pkg = await this.packages.findPackage({ orgId: org.id, type, normalizedName: normalizePackageName(type, name) });
+    if (!pkg || !this.access.can(principal, { action: 'package:read', resource: packageResource(slug, pkg) }).allowed) {
+      throw new NotFoundException(`no ${type} package ${name} in ${slug}`);
+    }
+    return pkg;
+  }
+
+  private summary(pkg: Package, stats?: { versions: number; size: number; lastUpload: Date | null; latest: string | null }): PackageSummaryDto {
+    return {
+      type: pkg.type,
+      name: pkg.name,
+      normalizedName: pkg.normalizedName,
+      private: pkg.private,
+      permissionMode: pkg.permissionMode,
+      versionCount: stats?.versions ?? 0,
+      latestVersion: stats?.latest ?? null,
+      size: stats?.size ?? 0,
+      lastUpload: stats?.lastUpload ?? null,
+      roles: pkg.permissionMode === 'package' ? [packageRole(pkg.type, pkg.normalizedName, 'read'), packageRole(pkg.type, pkg.normalizedName, 'write')] : [],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { AuthenticationError, PermissionDeniedError } from '@packgate/auth';
+import { RegistryError } from '@packgate/registries/core';
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large' };
+
+/**
+ * REST errors as JSON `{statusCode, error, message}`. Format modules bind their own filters; this
+ * one is the global default (REST API, health, metrics, unknown routes).
+ */
+@Catch()
+export class RestExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('RestExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (exception instanceof AuthenticationError) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="Packgate"');
+      res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: exception.message, reasons: exception.reasons });
+      return;
+    }
+    if (exception instanceof PermissionDeniedError) {
+      const status = exception.anonymous ? 401 : 403;
+      if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="Packgate"');
+      res.status(status).json({ statusCode: status, error: STATUS_TEXT[status], message: exception.reason });
+      return;
+    }
+    if (exception instanceof RegistryError) {
+      res.status(exception.status).json({ statusCode: exception.status, error: STATUS_TEXT[exception.status] ?? 'Error', message: exception.message, code: exception.code });
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      res.status(status).json(typeof body === 'string' ? { statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message: body } : body);
+      return;
+    }
+    const status = httpStatusOf(exception);
+    if (status) {
+      res.status(status).json({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message: (exception as Error).message });
+      return;
+    }
+    this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+  }
+}
+
+/** body-parser and similar middleware errors carry a 4xx `status`. */
+export function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}

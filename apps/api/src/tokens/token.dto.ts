@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+
+export class CreateTokenDto {
+  @ApiProperty({ example: 'ci-upload' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  @Matches(/^[^\u0000-\u001f]+$/, { message: 'name must not contain control characters' })
+  name: string;
+
+  @ApiProperty({ example: ['api', 'pypi:read'], type: [String] })
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(300, { each: true })
+  roles: string[];
+
+  @ApiPropertyOptional({ example: '2027-01-31T00:00:00Z', description: 'omit for a token that does not expire' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ description: 'create the token for another member (org:admin only)', example: 'alice' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  username?: string;
+}
+
+export class TokenDto {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [String] }) roles: string[];
+  @ApiProperty() username: string;
+  @ApiProperty() createdAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) expiresAt: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) lastUsedAt: Date | null;
+}
+
+export class IssuedTokenDto extends TokenDto {
+  @ApiProperty({ description: 'The secret. Shown this once; store it now.', example: 'pgt_AgEIcGFja2dhdGUC...' })
+  token: string;
+}
+
+export class InspectTokenDto {
+  @ApiProperty({ example: 'pgt_AgEIcGFja2dhdGUC...' })
+  @IsString()
+  @MaxLength(8192)
+  token: string;
+}
+
+export class TokenInspectionDto {
+  @ApiProperty() valid: boolean;
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional() id?: string;
+  @ApiPropertyOptional() name?: string;
+  @ApiPropertyOptional() owner?: string;
+  @ApiPropertyOptional() org?: string;
+  @ApiPropertyOptional({ type: [String], description: 'roles after capping by the owner and the caveats' }) effectiveRoles?: string[];
+  @ApiProperty({ type: [String] }) caveats: string[];
+  @ApiPropertyOptional({ nullable: true, type: Date }) expiresAt?: Date | null;
+}

@@ -1,0 +1,142 @@
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  AccessService,
+  AccessToken,
+  AuditService,
+  IdentityService,
+  Principal,
+  TokenFormatError,
+  TokenService,
+  canCreatorGrant,
+  decodeToken,
+  effectiveRoles,
+} from '@packgate/auth';
+import { OrgLookupService } from '../orgs/org-lookup.service';
+import { OrgRolesService } from '../orgs/org-roles.service';
+import type { CreateTokenDto, IssuedTokenDto, TokenDto, TokenInspectionDto } from './token.dto';
+
+/**
+ * REST side of tokens: who may create, see, rotate and delete which token, and the rule that a
+ * token never holds more than its creator may grant.
+ */
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly identity: IdentityService,
+    private readonly access: AccessService,
+    private readonly orgs: OrgLookupService,
+    private readonly roles: OrgRolesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(principal: Principal, slug: string, all: boolean): Promise<TokenDto[]> {
+    const org = await this.orgs.require(slug);
+    if (all) this.access.assert(principal, { action: 'org:manage-all-tokens', resource: { kind: 'org', org: slug } });
+    const records = await this.tokens.list(org.id, all ? undefined : this.ownerId(principal));
+    return Promise.all(records.map((record) => this.toDto(record)));
+  }
+
+  async create(principal: Principal, slug: string, body: CreateTokenDto): Promise<IssuedTokenDto> {
+    const org = await this.orgs.require(slug);
+    let ownerId = this.ownerId(principal);
+    if (body.username !== undefined && body.username !== this.ownerName(principal)) {
+      this.access.assert(principal, { action: 'org:manage-all-tokens', resource: { kind: 'org', org: slug } });
+      const owner = await this.identity.findUserByUsername(body.username);
+      if (!owner || !(await this.identity.membershipsOf(owner.id)).has(slug)) throw new BadRequestException([`${body.username} is not a member of ${slug}`]);
+      ownerId = owner.id;
+    }
+    const roles = [...new Set(body.roles)];
+    const known = await this.roles.names(org.id);
+    const unknown = roles.filter((role) => !known.has(role));
+    if (unknown.length > 0) throw new BadRequestException([`unknown roles in ${slug}: ${unknown.join(', ')}`]);
+    const ownerRoles = (await this.identity.membershipsOf(ownerId)).get(slug) ?? new Set<string>();
+    const creatorRoles = principal.kind === 'token' ? effectiveRoles(principal, slug) : ownerRoles;
+    const refused = roles.filter((role) => !canCreatorGrant(ownerRoles, role) || (principal.kind === 'token' && !tokenMayPass(creatorRoles, role)));
+    if (refused.length > 0) throw new ForbiddenException(`cannot grant roles you do not hold (or that tokens cannot hold): ${refused.join(', ')}`);
+    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
+    if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BadRequestException(['expiresAt must be in the future']);
+    const issued = await this.tokens.create({ userId: ownerId, orgId: org.id, name: body.name, roles, expiresAt });
+    await this.audit.record({ org: slug, principal, action: 'token.created', resource: `token:${issued.record.id}`, result: 'success', details: { name: body.name, roles } });
+    return { ...(await this.toDto(issued.record)), token: issued.token };
+  }
+
+  async rotate(principal: Principal, slug: string, id: string): Promise<IssuedTokenDto> {
+    const record = await this.findManageable(principal, slug, id);
+    const issued = await this.tokens.rotate(record);
+    await this.audit.record({ org: slug, principal, action: 'token.rotated', resource: `token:${record.id}`, result: 'success' });
+    return { ...(await this.toDto(issued.record)), token: issued.token };
+  }
+
+  async delete(principal: Principal, slug: string, id: string): Promise<void> {
+    const record = await this.findManageable(principal, slug, id);
+    await this.tokens.delete(record);
+    await this.audit.record({ org: slug, principal, action: 'token.deleted', resource: `token:${record.id}`, result: 'success' });
+  }
+
+  /** Validity and effective rights of any token; does not need the caller to be authenticated. */
+  async inspect(text: string): Promise<TokenInspectionDto> {
+    let caveats: string[] = [];
+    try {
+      caveats = decodeToken(text.trim()).conditions;
+    } catch (error) {
+      return { valid: false, reason: error instanceof TokenFormatError ? error.message : 'malformed token', caveats };
+    }
+    try {
+      const principal = await this.tokens.authenticate(text.trim());
+      const record = await this.tokens.find(principal.tokenId);
+      return {
+        valid: true,
+        id: principal.tokenId,
+        name: record?.name,
+        owner: principal.username,
+        org: principal.org,
+        effectiveRoles: [...effectiveRoles(principal, principal.org)].sort(),
+        caveats,
+        expiresAt: record?.expiresAt ?? null,
+      };
+    } catch (error) {
+      return { valid: false, reason: (error as Error).message, caveats };
+    }
+  }
+
+  private async findManageable(principal: Principal, slug: string, id: string): Promise<AccessToken> {
+    const org = await this.orgs.require(slug);
+    const record = /^[0-9a-f-]{36}$/.test(id) ? await this.tokens.find(id) : null;
+    if (!record || record.orgId !== org.id) throw new NotFoundException(`no token ${id} in ${slug}`);
+    if (record.userId !== this.ownerId(principal)) {
+      if (!this.access.can(principal, { action: 'org:manage-all-tokens', resource: { kind: 'org', org: slug } }).allowed) {
+        throw new NotFoundException(`no token ${id} in ${slug}`);
+      }
+    }
+    return record;
+  }
+
+  private ownerId(principal: Principal): number {
+    if (principal.kind === 'anonymous') throw new ForbiddenException('authentication required');
+    return principal.userId;
+  }
+
+  private ownerName(principal: Principal): string | undefined {
+    return principal.kind === 'anonymous' ? undefined : principal.username;
+  }
+
+  private async toDto(record: AccessToken): Promise<TokenDto> {
+    const user = await this.identity.findUserById(record.userId);
+    return {
+      id: record.id,
+      name: record.name,
+      roles: record.roles,
+      username: user?.username ?? '?',
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt,
+      lastUsedAt: record.lastUsedAt,
+    };
+  }
+}
+
+/** A token creating a token passes on only what it holds itself (write covers read). */
+function tokenMayPass(held: ReadonlySet<string>, role: string): boolean {
+  if (held.has(role)) return true;
+  return role.endsWith(':read') && held.has(`${role.slice(0, -':read'.length)}:write`);
+}

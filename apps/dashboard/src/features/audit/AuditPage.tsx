@@ -1,0 +1,115 @@
+import { useState } from 'react';
+import { api } from '../../api/client';
+import { EmptyState, ErrorMessage, Loading, TableScroll } from '../../components/Status';
+import { useAsync } from '../../components/useAsync';
+import { formatDate } from '../../format';
+import { useSession } from '../../session';
+
+interface Filter {
+  action: string;
+  result: string;
+  actor: string;
+  limit: number;
+}
+
+const EMPTY: Filter = { action: '', result: '', actor: '', limit: 100 };
+
+function details(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+export function AuditPage() {
+  const { org } = useSession();
+  const [draft, setDraft] = useState<Filter>(EMPTY);
+  const [filter, setFilter] = useState<Filter>(EMPTY);
+  const events = useAsync(() => api.audit(org, filter), [org, filter]);
+
+  return (
+    <div className="page">
+      <h1>Audit log</h1>
+      <form
+        className="card filters"
+        aria-label="Audit filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilter({ ...draft, action: draft.action.trim(), actor: draft.actor.trim() });
+        }}
+      >
+        <div className="field">
+          <label htmlFor="audit-action">Action</label>
+          <input id="audit-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} placeholder="e.g. token.create" />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-actor">Actor</label>
+          <input id="audit-actor" value={draft.actor} onChange={(e) => setDraft({ ...draft, actor: e.target.value })} placeholder="username" />
+        </div>
+        <div className="field">
+          <label htmlFor="audit-result">Result</label>
+          <select id="audit-result" value={draft.result} onChange={(e) => setDraft({ ...draft, result: e.target.value })}>
+            <option value="">Any</option>
+            <option value="success">Success</option>
+            <option value="failure">Failure</option>
+            <option value="denied">Denied</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="audit-limit">Show</label>
+          <select id="audit-limit" value={draft.limit} onChange={(e) => setDraft({ ...draft, limit: Number(e.target.value) })}>
+            {[50, 100, 200, 500].map((n) => (
+              <option key={n} value={n}>
+                {n} events
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="actions">
+          <button type="submit">Apply filters</button>
+          <button type="button" className="secondary" onClick={() => (setDraft(EMPTY), setFilter(EMPTY))}>
+            Reset
+          </button>
+        </div>
+      </form>
+      {events.loading && <Loading label="Loading events…" />}
+      <ErrorMessage error={events.error} title="Could not load the audit log" />
+      {events.data && events.data.length === 0 && <EmptyState title="No events match these filters." />}
+      {events.data && events.data.length > 0 && (
+        <TableScroll label="Audit events">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Resource</th>
+                <th scope="col">Result</th>
+                <th scope="col">IP</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data.map((ev) => (
+                <tr key={ev.id}>
+                  <td>{formatDate(ev.createdAt)}</td>
+                  <td>{(typeof ev.actor === 'string' ? ev.actor : details(ev.actor)) || 'anonymous'}</td>
+                  <td className="mono">{ev.action}</td>
+                  <td className="mono break">{ev.resource}</td>
+                  <td>
+                    <span className={`badge ${ev.result === 'success' ? 'badge-public' : 'badge-warn'}`}>{ev.result}</span>
+                  </td>
+                  <td className="mono">{ev.ip ?? '—'}</td>
+                  <td className="mono break small">{details(ev.details)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,98 @@
+import { useEffect, useState } from 'react';
+import { api } from '../../api/client';
+import type { PackageDetail, PermissionMode } from '../../api/types';
+import { ErrorMessage } from '../../components/Status';
+import { useSession } from '../../session';
+
+/** Public/private toggle and permission-mode switch of one package. */
+export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChange: (pkg: PackageDetail) => void }) {
+  const { org, isOrgAdmin } = useSession();
+  const [mode, setMode] = useState<PermissionMode>(pkg.permissionMode);
+  const [busy, setBusy] = useState<'visibility' | 'mode' | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [status, setStatus] = useState('');
+  useEffect(() => setMode(pkg.permissionMode), [pkg.permissionMode]);
+
+  const t = pkg.type;
+  // Package roles are named after the normalized name (PEP 503 for PyPI).
+  const roleName = pkg.normalizedName || pkg.name;
+  const readRole = `${t}:${roleName}:read`;
+  const writeRole = `${t}:${roleName}:write`;
+
+  async function patch(kind: 'visibility' | 'mode', body: { private?: boolean; permissionMode?: PermissionMode }, done: string) {
+    setBusy(kind);
+    setError(null);
+    setStatus('');
+    try {
+      const updated = await api.updatePackage(org, pkg.type, pkg.name, body);
+      onChange({ ...pkg, ...updated, versions: updated.versions ?? pkg.versions });
+      setStatus(done);
+    } catch (err) {
+      setError(err);
+      if (kind === 'mode') setMode(pkg.permissionMode);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="pkg-settings-h">
+      <h2 id="pkg-settings-h">Access</h2>
+      {!isOrgAdmin && <p className="hint">Only organization admins can change these settings.</p>}
+
+      <h3>Visibility</h3>
+      <div className="checkbox switch">
+        <input
+          id="pkg-public"
+          type="checkbox"
+          role="switch"
+          checked={!pkg.private}
+          disabled={busy !== null}
+          aria-describedby="pkg-public-hint"
+          onChange={(e) =>
+            patch('visibility', { private: !e.target.checked }, e.target.checked ? 'The package is now public.' : 'The package is now private.')
+          }
+        />
+        <label htmlFor="pkg-public">Public package</label>
+      </div>
+      <p id="pkg-public-hint" className="hint">
+        {pkg.private
+          ? 'Private: only credentials with read access can download it.'
+          : 'Public: anyone can download it without credentials. Publishing still needs write access.'}
+      </p>
+
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          patch('mode', { permissionMode: mode }, mode === 'package' ? `Package mode on: roles ${readRole} and ${writeRole} now control access.` : 'Standard mode on.');
+        }}
+      >
+        <fieldset>
+          <legend>Permission mode</legend>
+          <div className="radio">
+            <input id="mode-standard" type="radio" name="permission-mode" value="standard" checked={mode === 'standard'} onChange={() => setMode('standard')} aria-describedby="mode-standard-hint" />
+            <label htmlFor="mode-standard">Standard</label>
+            <p id="mode-standard-hint" className="hint">
+              The format roles <code>{t}:read</code> and <code>{t}:write</code> grant access to this package, as to every other {t} package of the organization.
+            </p>
+          </div>
+          <div className="radio">
+            <input id="mode-package" type="radio" name="permission-mode" value="package" checked={mode === 'package'} onChange={() => setMode('package')} aria-describedby="mode-package-hint" />
+            <label htmlFor="mode-package">Package-level</label>
+            <p id="mode-package-hint" className="hint">
+              Creates the roles <code>{readRole}</code> and <code>{writeRole}</code>; only these count for this package, so <code>{t}:read</code>/<code>{t}:write</code> no longer reach it.
+              Give the new roles to members and tokens that need it.
+            </p>
+          </div>
+        </fieldset>
+        <button type="submit" disabled={busy !== null || mode === pkg.permissionMode}>
+          {busy === 'mode' ? 'Saving…' : 'Save permission mode'}
+        </button>
+      </form>
+      <p role="status" className="status-line">
+        {status}
+      </p>
+      <ErrorMessage error={error} title="Could not update the package" />
+    </section>
+  );
+}

@@ -1,0 +1,53 @@
+import type { PackageType, PackageVersion } from '../../api/types';
+import { EmptyState, TableScroll } from '../../components/Status';
+import { formatBytes, formatDate } from '../../format';
+
+export function VersionList({ type, versions }: { type: PackageType; versions: PackageVersion[] }) {
+  const noun = type === 'docker' ? 'Tags' : 'Versions';
+  return (
+    <section className="card" aria-labelledby="versions-h">
+      <h2 id="versions-h">
+        {noun} and {type === 'docker' ? 'manifests' : 'files'}
+      </h2>
+      {versions.length === 0 && <EmptyState title={`No ${noun.toLowerCase()} yet.`} />}
+      {versions.map((v) => (
+        <div key={v.version} className="version">
+          <h3>
+            {v.version} <span className="muted small">{formatDate(v.createdAt)}</span>
+            {v.yanked && <span className="badge badge-warn">yanked{v.yankedReason ? `: ${v.yankedReason}` : ''}</span>}
+          </h3>
+          {v.files.length === 0 ? (
+            <p className="muted">No files.</p>
+          ) : (
+            <TableScroll label={`Files of ${v.version}`}>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">File</th>
+                    <th scope="col">Size</th>
+                    <th scope="col">SHA-256</th>
+                    <th scope="col">Uploaded</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {v.files.map((f) => (
+                    <tr key={f.filename}>
+                      <th scope="row" className="mono break">
+                        {f.filename}
+                      </th>
+                      <td>{formatBytes(f.size)}</td>
+                      <td className="mono" title={f.sha256}>
+                        <abbr title={f.sha256}>{f.sha256.slice(0, 12)}…</abbr>
+                      </td>
+                      <td>{formatDate(f.createdAt)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
+          )}
+        </div>
+      ))}
+    </section>
+  );
+}

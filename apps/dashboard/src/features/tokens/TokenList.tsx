@@ -1,0 +1,64 @@
+import type { Token } from '../../api/types';
+import { EmptyState, TableScroll } from '../../components/Status';
+import { formatDate } from '../../format';
+
+export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { tokens: Token[]; showOwner: boolean; onRotate: (t: Token) => void; onDelete: (t: Token) => void; busyId?: string }) {
+  if (tokens.length === 0) {
+    return (
+      <EmptyState title="No tokens yet.">
+        <p>Create one to let pip, twine, npm, docker or a CI pipeline reach this organization.</p>
+      </EmptyState>
+    );
+  }
+  const expired = (t: Token) => t.expiresAt !== null && new Date(t.expiresAt).getTime() < Date.now();
+  return (
+    <TableScroll label="Tokens">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            {showOwner && <th scope="col">Owner</th>}
+            <th scope="col">Roles</th>
+            <th scope="col">Created</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Last used</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <th scope="row">{t.name}</th>
+              {showOwner && <td>{t.username ?? '—'}</td>}
+              <td>
+                <ul className="chips" aria-label={`Roles of ${t.name}`}>
+                  {t.roles.map((r) => (
+                    <li key={r} className="chip">
+                      {r}
+                    </li>
+                  ))}
+                </ul>
+              </td>
+              <td>{formatDate(t.createdAt)}</td>
+              <td>
+                {formatDate(t.expiresAt, 'Never')}
+                {expired(t) && <span className="badge badge-warn"> expired</span>}
+              </td>
+              <td>{formatDate(t.lastUsedAt, 'Never')}</td>
+              <td className="row-actions">
+                <button type="button" className="secondary" onClick={() => onRotate(t)} disabled={busyId === t.id}>
+                  Rotate<span className="visually-hidden"> {t.name}</span>
+                </button>
+                <button type="button" className="danger-outline" onClick={() => onDelete(t)} disabled={busyId === t.id}>
+                  Delete<span className="visually-hidden"> {t.name}</span>
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableScroll>
+  );
+}

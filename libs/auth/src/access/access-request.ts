@@ -1,0 +1,40 @@
+import type { PackageType } from './roles';
+
+export interface PackageResource {
+  kind: 'package';
+  org: string;
+  type: PackageType;
+  /** Normalized package name (PEP 503 for PyPI, the npm name, the full repository path for Docker). */
+  name: string;
+  /** Unknown (package not created yet) counts as private, standard mode. */
+  private?: boolean;
+  permissionMode?: 'standard' | 'package';
+}
+
+export interface OrgResource {
+  kind: 'org';
+  org: string;
+}
+
+export interface InstallationResource {
+  kind: 'installation';
+}
+
+export type PackageAction = 'package:read' | 'package:write' | 'package:configure';
+export type OrgAction =
+  | 'org:use-api'
+  | 'org:use-dashboard'
+  | 'org:read-feed'
+  | 'org:view'
+  | 'org:manage-members'
+  | 'org:manage-own-tokens'
+  | 'org:manage-all-tokens'
+  | 'org:read-audit';
+export type InstallationAction = 'installation:use-api' | 'installation:manage-users' | 'installation:manage-orgs';
+
+export type AccessRequest =
+  | { action: PackageAction; resource: PackageResource }
+  | { action: OrgAction; resource: OrgResource }
+  | { action: InstallationAction; resource: InstallationResource };
+
+export type Action = AccessRequest['action'];

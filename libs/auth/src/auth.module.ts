@@ -1,0 +1,48 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessService } from './access/access.service';
+import { AUTH_OPTIONS, AuthOptions } from './auth-options';
+import { AuditService } from './audit/audit.service';
+import { AccessToken, AuditEvent, Membership, Organization, Session, User } from './entities';
+import { AuthGroupGuard } from './guards/auth-group.guard';
+import { PermissionGuard } from './guards/permission.guard';
+import { IdentityService } from './identity/identity.service';
+import { PasswordService } from './passwords/password.service';
+import { SessionService } from './sessions/session.service';
+import { AnonymousStrategy } from './strategies/anonymous.strategy';
+import { AuthStrategyRegistry } from './strategies/auth-strategy-registry';
+import { BasicPasswordStrategy } from './strategies/basic-password.strategy';
+import { BasicTokenStrategy } from './strategies/basic-token.strategy';
+import { BearerTokenStrategy } from './strategies/bearer-token.strategy';
+import { SessionStrategy } from './strategies/session.strategy';
+import { TokenService } from './tokens/token.service';
+
+const SERVICES = [IdentityService, PasswordService, TokenService, SessionService, AuditService, AccessService, AuthStrategyRegistry];
+
+/**
+ * Identities, credentials, the auth group and the permission evaluator. Registers the two global
+ * guards: the auth group (who is asking) runs before the permission guard (may they).
+ */
+@Global()
+@Module({})
+export class AuthModule {
+  static forRoot(options: AuthOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [TypeOrmModule.forFeature([Organization, User, Membership, AccessToken, Session, AuditEvent])],
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: options },
+        ...SERVICES,
+        BearerTokenStrategy,
+        BasicTokenStrategy,
+        BasicPasswordStrategy,
+        SessionStrategy,
+        AnonymousStrategy,
+        { provide: APP_GUARD, useClass: AuthGroupGuard },
+        { provide: APP_GUARD, useClass: PermissionGuard },
+      ],
+      exports: [AUTH_OPTIONS, ...SERVICES, TypeOrmModule],
+    };
+  }
+}

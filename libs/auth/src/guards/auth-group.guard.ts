@@ -1,0 +1,66 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Principal } from '../access/principal';
+import { ANONYMOUS } from '../access/principal';
+import { hasPrincipal, setPrincipal } from '../access/request-principal';
+import { AuditService } from '../audit/audit.service';
+import { AuthenticationError } from '../errors';
+import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
+import { clientIp } from '../strategies/credentials';
+import type { Refusal } from '../strategies/strategy-result';
+import { authFailures, reasonLabel } from './auth-metrics';
+
+/**
+ * Runs the auth group on every request and stores the resulting principal. Wrong credentials are a
+ * 401 (AuthenticationError, written by the format's filter with its own challenge); no credentials
+ * give the anonymous principal and the evaluator decides.
+ */
+@Injectable()
+export class AuthGroupGuard implements CanActivate {
+  constructor(
+    private readonly strategies: AuthStrategyRegistry,
+    private readonly audit: AuditService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    if (hasPrincipal(req)) return true;
+    const res = context.switchToHttp().getResponse<Response>();
+    const { principal, refusals } = await this.run(req, res);
+    if (principal) {
+      setPrincipal(req, principal);
+      return true;
+    }
+    const reasons: Record<string, string> = {};
+    for (const refusal of refusals) if (refusal?.reason) reasons[refusal.method] = refusal.reason;
+    if (Object.keys(reasons).length === 0) reasons.authorization = 'credentials not recognised';
+    for (const [method, reason] of Object.entries(reasons)) authFailures.inc({ method, reason: reasonLabel(reason) });
+    setPrincipal(req, ANONYMOUS);
+    await this.audit.record({
+      org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null,
+      principal: ANONYMOUS,
+      action: 'auth.failed',
+      resource: `${req.method} ${req.path}`,
+      result: 'failure',
+      ip: clientIp(req),
+      details: { reasons },
+    });
+    throw new AuthenticationError(reasons);
+  }
+
+  private run(req: Request, res: Response): Promise<{ principal?: Principal; refusals: (Refusal | undefined)[] }> {
+    return new Promise((resolve, reject) => {
+      const middleware = this.strategies.passport.authenticate(
+        [...this.strategies.names],
+        { session: false },
+        (error: unknown, user: Principal | false, challenges: (Refusal | undefined)[] | Refusal | undefined) => {
+          if (error) return reject(error);
+          if (user) return resolve({ principal: user, refusals: [] });
+          resolve({ refusals: Array.isArray(challenges) ? challenges : [challenges] });
+        },
+      );
+      middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve({ refusals: [] })));
+    });
+  }
+}

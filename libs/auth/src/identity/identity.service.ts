@@ -1,0 +1,149 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
+import { TtlCache } from '../cache/ttl-cache';
+import { Membership } from '../entities/membership.entity';
+import { Organization } from '../entities/organization.entity';
+import { User } from '../entities/user.entity';
+
+export type MembershipMap = ReadonlyMap<string, ReadonlySet<string>>;
+
+/**
+ * Users, organizations and memberships, with the caches that keep authentication cheap. All writes
+ * go through here so the caches are invalidated in one place.
+ */
+@Injectable()
+export class IdentityService {
+  private readonly usersById: TtlCache<number, User>;
+  private readonly userIdsByName: TtlCache<string, number>;
+  private readonly membershipsByUser: TtlCache<number, MembershipMap>;
+  private readonly orgsBySlug = new TtlCache<string, Organization>(5 * 60_000);
+  private readonly orgsById = new TtlCache<number, Organization>(5 * 60_000);
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Organization) private readonly orgs: Repository<Organization>,
+    @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
+    @Inject(AUTH_OPTIONS) options: AuthOptions,
+  ) {
+    const ttl = options.recordCacheSeconds * 1000;
+    this.usersById = new TtlCache(ttl);
+    this.userIdsByName = new TtlCache(ttl);
+    this.membershipsByUser = new TtlCache(ttl);
+  }
+
+  async findUserByUsername(username: string): Promise<User | null> {
+    const cachedId = this.userIdsByName.get(username);
+    if (cachedId !== undefined) {
+      const cached = this.usersById.get(cachedId);
+      if (cached) return cached;
+    }
+    const user = await this.users.findOne({ where: { username } });
+    if (user) this.remember(user);
+    return user;
+  }
+
+  async findUserById(id: number): Promise<User | null> {
+    const cached = this.usersById.get(id);
+    if (cached) return cached;
+    const user = await this.users.findOne({ where: { id } });
+    if (user) this.remember(user);
+    return user;
+  }
+
+  async listUsers(): Promise<User[]> {
+    return this.users.find({ order: { username: 'ASC' } });
+  }
+
+  async createUser(input: { username: string; passwordHash: string; isAdmin?: boolean }): Promise<User> {
+    const now = new Date();
+    const user = this.users.create({ ...input, isAdmin: input.isAdmin ?? false, disabled: false, createdAt: now, updatedAt: now });
+    return this.users.save(user);
+  }
+
+  async updateUser(user: User, changes: Partial<Pick<User, 'passwordHash' | 'disabled' | 'isAdmin'>>): Promise<User> {
+    Object.assign(user, changes, { updatedAt: new Date() });
+    const saved = await this.users.save(user);
+    this.forgetUser(saved);
+    return saved;
+  }
+
+  async findOrg(slug: string): Promise<Organization | null> {
+    const cached = this.orgsBySlug.get(slug);
+    if (cached) return cached;
+    const org = await this.orgs.findOne({ where: { slug } });
+    if (org) {
+      this.orgsBySlug.set(slug, org);
+      this.orgsById.set(org.id, org);
+    }
+    return org;
+  }
+
+  async findOrgById(id: number): Promise<Organization | null> {
+    const cached = this.orgsById.get(id);
+    if (cached) return cached;
+    const org = await this.orgs.findOne({ where: { id } });
+    if (org) {
+      this.orgsBySlug.set(org.slug, org);
+      this.orgsById.set(org.id, org);
+    }
+    return org;
+  }
+
+  async listOrgs(): Promise<Organization[]> {
+    return this.orgs.find({ order: { slug: 'ASC' } });
+  }
+
+  async createOrg(slug: string): Promise<Organization> {
+    return this.orgs.save(this.orgs.create({ slug, createdAt: new Date() }));
+  }
+
+  /** org slug → roles, for every org the user belongs to. */
+  async membershipsOf(userId: number): Promise<MembershipMap> {
+    const cached = this.membershipsByUser.get(userId);
+    if (cached) return cached;
+    const rows = await this.memberships.find({ where: { userId } });
+    const map = new Map<string, ReadonlySet<string>>();
+    for (const row of rows) {
+      const org = await this.findOrgById(row.orgId);
+      if (org) map.set(org.slug, new Set(row.roles));
+    }
+    this.membershipsByUser.set(userId, map);
+    return map;
+  }
+
+  async listMembers(orgId: number): Promise<{ user: User; roles: string[] }[]> {
+    const rows = await this.memberships.find({ where: { orgId }, relations: { user: true } });
+    return rows
+      .filter((row) => row.user)
+      .map((row) => ({ user: row.user as User, roles: row.roles }))
+      .sort((a, b) => a.user.username.localeCompare(b.user.username));
+  }
+
+  async setMembership(userId: number, orgId: number, roles: string[]): Promise<Membership> {
+    const existing = await this.memberships.findOne({ where: { userId, orgId } });
+    const row = existing ?? this.memberships.create({ userId, orgId, createdAt: new Date() });
+    row.roles = [...new Set(roles)].sort();
+    const saved = await this.memberships.save(row);
+    this.membershipsByUser.delete(userId);
+    return saved;
+  }
+
+  async removeMembership(userId: number, orgId: number): Promise<boolean> {
+    const result = await this.memberships.delete({ userId, orgId });
+    this.membershipsByUser.delete(userId);
+    return (result.affected ?? 0) > 0;
+  }
+
+  private remember(user: User): void {
+    this.usersById.set(user.id, user);
+    this.userIdsByName.set(user.username, user.id);
+  }
+
+  private forgetUser(user: User): void {
+    this.usersById.delete(user.id);
+    this.userIdsByName.delete(user.username);
+    this.membershipsByUser.delete(user.id);
+  }
+}

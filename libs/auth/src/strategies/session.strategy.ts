@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { Request } from 'express';
+import { Strategy } from 'passport-custom';
+import { IdentityService } from '../identity/identity.service';
+import { SESSION_COOKIE, SessionService } from '../sessions/session.service';
+import { readCredentials } from './credentials';
+import { STRATEGY } from './strategy-names';
+import { StrategyResult, notMine, rejected } from './strategy-result';
+
+/** The dashboard session cookie. Used only when no Authorization header is present. */
+@Injectable()
+export class SessionStrategy extends PassportStrategy(Strategy, STRATEGY.session) {
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly identity: IdentityService,
+  ) {
+    super();
+  }
+
+  async validate(req: Request): Promise<StrategyResult> {
+    const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+    if (!cookie || readCredentials(req).scheme !== 'none') return notMine('session');
+    const userId = await this.sessions.resolve(cookie);
+    const user = userId === null ? null : await this.identity.findUserById(userId);
+    if (!user || user.disabled) return rejected('session', 'session expired or invalid');
+    return {
+      kind: 'user',
+      via: 'session',
+      userId: user.id,
+      username: user.username,
+      isAdmin: user.isAdmin,
+      memberships: await this.identity.membershipsOf(user.id),
+      restrictions: [],
+    };
+  }
+}

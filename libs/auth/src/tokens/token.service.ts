@@ -1,0 +1,139 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { TokenPrincipal } from '../access/principal';
+import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
+import { TtlCache } from '../cache/ttl-cache';
+import { AccessToken } from '../entities/access-token.entity';
+import { CredentialRejected } from '../errors';
+import { IdentityService } from '../identity/identity.service';
+import { CaveatError, applyCaveats, parseCaveat } from '../macaroons/caveats';
+import { TokenFormatError, decodeToken, deriveRootKey, mintToken, verifyTokenSignature } from '../macaroons/token-codec';
+
+export interface IssuedToken {
+  record: AccessToken;
+  /** The secret: returned at creation and rotation only, never stored. */
+  token: string;
+}
+
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * Root token records and macaroon verification. Records are cached by id and dropped from the cache
+ * on rotate and delete, so revocation takes effect at once on this node.
+ */
+@Injectable()
+export class TokenService {
+  private readonly records: TtlCache<string, AccessToken | null>;
+
+  constructor(
+    @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
+    private readonly identity: IdentityService,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+  ) {
+    this.records = new TtlCache(options.recordCacheSeconds * 1000);
+  }
+
+  async create(input: { userId: number; orgId: number; name: string; roles: string[]; expiresAt: Date | null }): Promise<IssuedToken> {
+    const record = this.tokens.create({
+      id: randomUUID(),
+      userId: input.userId,
+      orgId: input.orgId,
+      name: input.name,
+      roles: [...new Set(input.roles)].sort(),
+      nonce: randomBytes(24).toString('base64url'),
+      createdAt: new Date(),
+      expiresAt: input.expiresAt,
+      lastUsedAt: null,
+      rotatedAt: null,
+    });
+    await this.tokens.save(record);
+    return { record, token: mintToken(this.options.secret, record.id, record.nonce) };
+  }
+
+  async rotate(record: AccessToken): Promise<IssuedToken> {
+    record.nonce = randomBytes(24).toString('base64url');
+    record.rotatedAt = new Date();
+    await this.tokens.save(record);
+    this.records.delete(record.id);
+    return { record, token: mintToken(this.options.secret, record.id, record.nonce) };
+  }
+
+  async delete(record: AccessToken): Promise<void> {
+    await this.tokens.delete({ id: record.id });
+    this.records.delete(record.id);
+  }
+
+  async find(id: string): Promise<AccessToken | null> {
+    return this.tokens.findOne({ where: { id } });
+  }
+
+  async list(orgId: number, userId?: number): Promise<AccessToken[]> {
+    return this.tokens.find({ where: userId === undefined ? { orgId } : { orgId, userId }, order: { createdAt: 'DESC', name: 'ASC' } });
+  }
+
+  /**
+   * Verifies a presented token and builds its principal. Throws CredentialRejected with a reason
+   * safe to show the caller.
+   */
+  async authenticate(text: string, context: { ip?: string; now?: number } = {}): Promise<TokenPrincipal> {
+    let decoded;
+    try {
+      decoded = decodeToken(text);
+    } catch (error) {
+      throw new CredentialRejected(error instanceof TokenFormatError ? error.message : 'malformed token');
+    }
+    const record = await this.cachedRecord(decoded.tokenId);
+    if (!record) throw new CredentialRejected('unknown or revoked token');
+    try {
+      verifyTokenSignature(decoded, deriveRootKey(this.options.secret, record.id, record.nonce));
+    } catch {
+      throw new CredentialRejected('token signature is invalid (rotated, or altered)');
+    }
+    const now = context.now ?? Math.floor(Date.now() / 1000);
+    if (record.expiresAt && record.expiresAt.getTime() / 1000 <= now) throw new CredentialRejected('token expired');
+    let caveats;
+    try {
+      caveats = decoded.conditions.map(parseCaveat);
+    } catch (error) {
+      throw new CredentialRejected(error instanceof CaveatError ? error.message : 'invalid caveat');
+    }
+    const applied = applyCaveats(caveats, new Set(record.roles), { now, ip: context.ip });
+    if ('refused' in applied) throw new CredentialRejected(applied.refused);
+
+    const user = await this.identity.findUserById(record.userId);
+    if (!user || user.disabled) throw new CredentialRejected('token owner is disabled');
+    const org = await this.identity.findOrgById(record.orgId);
+    if (!org) throw new CredentialRejected('unknown or revoked token');
+    const memberships = await this.identity.membershipsOf(user.id);
+    this.touch(record);
+    return {
+      kind: 'token',
+      tokenId: record.id,
+      userId: user.id,
+      username: user.username,
+      org: org.slug,
+      tokenRoles: applied.roles,
+      creatorRoles: memberships.get(org.slug) ?? new Set(),
+      creatorIsAdmin: user.isAdmin,
+      restrictions: applied.restrictions,
+    };
+  }
+
+  private async cachedRecord(id: string): Promise<AccessToken | null> {
+    const cached = this.records.get(id);
+    if (cached !== undefined) return cached;
+    const record = await this.tokens.findOne({ where: { id } });
+    this.records.set(id, record);
+    return record;
+  }
+
+  /** Records last use at most once a minute per token, without making the request wait. */
+  private touch(record: AccessToken): void {
+    const now = Date.now();
+    if (record.lastUsedAt && now - record.lastUsedAt.getTime() < LAST_USED_RESOLUTION_MS) return;
+    record.lastUsedAt = new Date(now);
+    this.tokens.update({ id: record.id }, { lastUsedAt: record.lastUsedAt }).catch(() => undefined);
+  }
+}

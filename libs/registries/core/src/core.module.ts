@@ -1,0 +1,31 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import * as path from 'node:path';
+import { Blob, Package, PackageFile, PackageVersion } from './entities';
+import { PackageService } from './package.service';
+import { BLOB_STORE } from './storage/blob-store';
+import { FsBlobStore } from './storage/fs-blob-store';
+
+/** Package storage shared by every format module. */
+@Global()
+@Module({})
+export class RegistryCoreModule {
+  static forRoot(options: { dataDir: string }): DynamicModule {
+    return {
+      module: RegistryCoreModule,
+      imports: [TypeOrmModule.forFeature([Package, PackageVersion, PackageFile, Blob])],
+      providers: [
+        {
+          provide: BLOB_STORE,
+          useFactory: async () => {
+            const store = new FsBlobStore(path.join(options.dataDir, 'blobs'));
+            await store.init();
+            return store;
+          },
+        },
+        PackageService,
+      ],
+      exports: [BLOB_STORE, PackageService, TypeOrmModule],
+    };
+  }
+}

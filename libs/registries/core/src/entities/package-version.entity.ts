@@ -1,0 +1,33 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { jsonText } from '@packgate/auth';
+import { Package } from './package.entity';
+
+@Entity('package_version')
+@Index('UQ_package_version_package_version', ['packageId', 'version'], { unique: true })
+export class PackageVersion {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id: number;
+
+  @Column({ name: 'package_id', type: 'integer' })
+  packageId: number;
+
+  @ManyToOne(() => Package, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'package_id', foreignKeyConstraintName: 'FK_package_version_package' })
+  package?: Package;
+
+  @Column({ type: 'varchar', length: 128 })
+  version: string;
+
+  /** Format metadata kept as sent (PyPI core metadata fields, the npm version manifest, ...). */
+  @Column({ type: 'text', transformer: jsonText<Record<string, unknown>>({}) })
+  metadata: Record<string, unknown>;
+
+  @Column({ type: 'boolean', default: false })
+  yanked: boolean;
+
+  @Column({ name: 'yanked_reason', type: 'varchar', length: 255, nullable: true })
+  yankedReason: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime' })
+  createdAt: Date;
+}

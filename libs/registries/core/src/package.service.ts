@@ -1,0 +1,256 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import type { PackageType } from '@packgate/auth';
+import { Blob } from './entities/blob.entity';
+import { PackageFile } from './entities/package-file.entity';
+import { PackageVersion } from './entities/package-version.entity';
+import { Package, PermissionMode } from './entities/package.entity';
+import { ConflictError, NotFoundError } from './errors';
+import { BLOB_STORE, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
+
+export interface PackageRef {
+  orgId: number;
+  type: PackageType;
+  normalizedName: string;
+}
+
+export interface NewFile {
+  orgId: number;
+  type: PackageType;
+  /** Name as the client sent it (kept on first upload). */
+  name: string;
+  normalizedName: string;
+  version: string;
+  /** Merged into the version's metadata (first upload of a version sets it). */
+  versionMetadata: Record<string, unknown>;
+  filename: string;
+  staged: StagedBlob;
+  fileMetadata: Record<string, unknown>;
+}
+
+export interface StoredFile {
+  pkg: Package;
+  version: PackageVersion;
+  file: PackageFile;
+  created: { package: boolean; version: boolean };
+}
+
+export interface PackageDetail {
+  pkg: Package;
+  versions: { version: PackageVersion; files: PackageFile[] }[];
+}
+
+/**
+ * Format-agnostic package storage used by every registry module: package → version → file → blob,
+ * written in one transaction after the blob's bytes are verified and in place.
+ */
+@Injectable()
+export class PackageService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Package) private readonly packages: Repository<Package>,
+    @InjectRepository(PackageVersion) private readonly versions: Repository<PackageVersion>,
+    @InjectRepository(PackageFile) private readonly files: Repository<PackageFile>,
+    @Inject(BLOB_STORE) readonly blobs: BlobStore,
+  ) {}
+
+  findPackage(ref: PackageRef): Promise<Package | null> {
+    return this.packages.findOne({ where: { orgId: ref.orgId, type: ref.type, normalizedName: ref.normalizedName } });
+  }
+
+  listPackages(orgId: number, type?: PackageType): Promise<Package[]> {
+    return this.packages.find({ where: type ? { orgId, type } : { orgId }, order: { type: 'ASC', normalizedName: 'ASC' } });
+  }
+
+  async detail(pkg: Package): Promise<PackageDetail> {
+    const versions = await this.versions.find({ where: { packageId: pkg.id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const files = await this.files.find({ where: { packageId: pkg.id }, order: { id: 'ASC' } });
+    return {
+      pkg,
+      versions: versions.map((version) => ({ version, files: files.filter((file) => file.versionId === version.id) })),
+    };
+  }
+
+  /** Summary numbers for listings: version count, total size, last upload. */
+  async summaries(packageIds: number[]): Promise<Map<number, { versions: number; size: number; lastUpload: Date | null; latest: string | null }>> {
+    const out = new Map<number, { versions: number; size: number; lastUpload: Date | null; latest: string | null }>();
+    if (packageIds.length === 0) return out;
+    const versions = await this.versions.createQueryBuilder('v').where('v.package_id IN (:...ids)', { ids: packageIds }).orderBy('v.id', 'ASC').getMany();
+    const files = await this.files.createQueryBuilder('f').where('f.package_id IN (:...ids)', { ids: packageIds }).getMany();
+    for (const id of packageIds) out.set(id, { versions: 0, size: 0, lastUpload: null, latest: null });
+    for (const version of versions) {
+      const entry = out.get(version.packageId)!;
+      entry.versions += 1;
+      entry.latest = version.version;
+    }
+    for (const file of files) {
+      const entry = out.get(file.packageId)!;
+      entry.size += file.size;
+      if (!entry.lastUpload || file.createdAt > entry.lastUpload) entry.lastUpload = file.createdAt;
+    }
+    return out;
+  }
+
+  findFile(packageId: number, filename: string): Promise<PackageFile | null> {
+    return this.files.findOne({ where: { packageId, filename } });
+  }
+
+  findVersion(packageId: number, version: string): Promise<PackageVersion | null> {
+    return this.versions.findOne({ where: { packageId, version } });
+  }
+
+  /**
+   * Stores a verified upload: commits the staged blob, then writes package, version, file and the
+   * blob's reference in one transaction. A duplicate filename is a ConflictError and stores nothing.
+   */
+  async addFile(input: NewFile): Promise<StoredFile> {
+    const existingPkg = await this.findPackage(input);
+    if (existingPkg && (await this.findFile(existingPkg.id, input.filename))) {
+      await input.staged.discard();
+      throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
+    }
+    await input.staged.commit();
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const now = new Date();
+        let pkg = await manager.findOne(Package, { where: { orgId: input.orgId, type: input.type, normalizedName: input.normalizedName } });
+        const createdPackage = !pkg;
+        if (!pkg) {
+          pkg = await manager.save(
+            manager.create(Package, {
+              orgId: input.orgId,
+              type: input.type,
+              name: input.name,
+              normalizedName: input.normalizedName,
+              private: true,
+              permissionMode: 'standard',
+              metadata: {},
+              createdAt: now,
+              updatedAt: now,
+            }),
+          );
+        } else {
+          pkg.updatedAt = now;
+          await manager.save(pkg);
+        }
+        let version = await manager.findOne(PackageVersion, { where: { packageId: pkg.id, version: input.version } });
+        const createdVersion = !version;
+        if (!version) {
+          version = await manager.save(
+            manager.create(PackageVersion, { packageId: pkg.id, version: input.version, metadata: input.versionMetadata, yanked: false, yankedReason: null, createdAt: now }),
+          );
+        }
+        if (await manager.findOne(PackageFile, { where: { packageId: pkg.id, filename: input.filename } })) {
+          throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
+        }
+        const file = await manager.save(
+          manager.create(PackageFile, {
+            packageId: pkg.id,
+            versionId: version.id,
+            filename: input.filename,
+            blobDigest: input.staged.digest,
+            size: input.staged.size,
+            metadata: input.fileMetadata,
+            createdAt: now,
+          }),
+        );
+        await this.addBlobReference(manager, input.staged.digest, input.staged.size);
+        return { pkg, version, file, created: { package: createdPackage, version: createdVersion } };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
+      throw error;
+    }
+  }
+
+  async updateSettings(pkg: Package, changes: { private?: boolean; permissionMode?: PermissionMode }): Promise<Package> {
+    if (changes.private !== undefined) pkg.private = changes.private;
+    if (changes.permissionMode !== undefined) pkg.permissionMode = changes.permissionMode;
+    pkg.updatedAt = new Date();
+    return this.packages.save(pkg);
+  }
+
+  async updateMetadata(pkg: Package, metadata: Record<string, unknown>): Promise<Package> {
+    pkg.metadata = metadata;
+    pkg.updatedAt = new Date();
+    return this.packages.save(pkg);
+  }
+
+  async updateVersion(version: PackageVersion, changes: Partial<Pick<PackageVersion, 'metadata' | 'yanked' | 'yankedReason'>>): Promise<PackageVersion> {
+    Object.assign(version, changes);
+    return this.versions.save(version);
+  }
+
+  /** Package packageTypes in `package` permission mode: their names, for role listings. */
+  listPackageModePackages(orgId: number): Promise<Package[]> {
+    return this.packages.find({ where: { orgId, permissionMode: 'package' }, order: { type: 'ASC', normalizedName: 'ASC' } });
+  }
+
+  async deletePackage(pkg: Package): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const files = await manager.find(PackageFile, { where: { packageId: pkg.id } });
+      for (const file of files) await this.dropBlobReference(manager, file.blobDigest);
+      await manager.delete(PackageFile, { packageId: pkg.id });
+      await manager.delete(PackageVersion, { packageId: pkg.id });
+      await manager.delete(Package, { id: pkg.id });
+    });
+  }
+
+  async deleteVersion(version: PackageVersion): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const files = await manager.find(PackageFile, { where: { versionId: version.id } });
+      for (const file of files) await this.dropBlobReference(manager, file.blobDigest);
+      await manager.delete(PackageFile, { versionId: version.id });
+      await manager.delete(PackageVersion, { id: version.id });
+    });
+  }
+
+  async deleteFile(file: PackageFile): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.dropBlobReference(manager, file.blobDigest);
+      await manager.delete(PackageFile, { id: file.id });
+      const remaining = await manager.count(PackageFile, { where: { versionId: file.versionId } });
+      if (remaining === 0) await manager.delete(PackageVersion, { id: file.versionId });
+    });
+  }
+
+  async openFile(file: PackageFile, range?: ByteRange): Promise<Readable> {
+    try {
+      return await this.blobs.open(file.blobDigest, range);
+    } catch {
+      throw new NotFoundError(`content of ${file.filename} is missing from storage`);
+    }
+  }
+
+  /** Deletes blobs no file references any more; returns the digests removed. */
+  async collectGarbage(): Promise<string[]> {
+    const orphans = await this.dataSource.getRepository(Blob).find({ where: { refCount: 0 } });
+    const removed: string[] = [];
+    for (const blob of orphans) {
+      const deleted = await this.dataSource.getRepository(Blob).delete({ digest: blob.digest, refCount: 0 });
+      if ((deleted.affected ?? 0) > 0) {
+        await this.blobs.delete(blob.digest);
+        removed.push(blob.digest);
+      }
+    }
+    return removed;
+  }
+
+  private async addBlobReference(manager: EntityManager, digest: string, size: number): Promise<void> {
+    const updated = await manager.increment(Blob, { digest }, 'refCount', 1);
+    if ((updated.affected ?? 0) === 0) {
+      await manager.insert(Blob, { digest, size, refCount: 1, createdAt: new Date() });
+    }
+  }
+
+  private async dropBlobReference(manager: EntityManager, digest: string): Promise<void> {
+    await manager.decrement(Blob, { digest }, 'refCount', 1);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const text = String((error as { code?: string; message?: string })?.code ?? '') + String((error as Error)?.message ?? '');
+  return /UNIQUE|ER_DUP_ENTRY|Duplicate entry/i.test(text);
+}

@@ -1,0 +1,47 @@
+import { createConnection } from 'mysql2/promise';
+
+export type TestDatabase = 'sqlite' | 'mysql';
+
+/** MariaDB/MySQL server used by the suites: root without password on 127.0.0.1 unless overridden. */
+export const MYSQL_ADMIN_URL = process.env.PACKGATE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+
+let mysqlReachable: Promise<boolean> | undefined;
+
+async function probeMysql(): Promise<boolean> {
+  try {
+    const connection = await createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 3000 });
+    await connection.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The databases a suite runs on: SQLite always, MariaDB when reachable. With CI=true MariaDB is
+ * required: an unreachable server fails the run instead of skipping.
+ */
+export function testDatabases(): TestDatabase[] {
+  if (process.env.PACKGATE_TEST_DATABASES) return process.env.PACKGATE_TEST_DATABASES.split(',') as TestDatabase[];
+  return ['sqlite', 'mysql'];
+}
+
+export async function requireMysqlOrSkip(): Promise<boolean> {
+  mysqlReachable ??= probeMysql();
+  const reachable = await mysqlReachable;
+  if (!reachable && process.env.CI === 'true') throw new Error(`MariaDB is required in CI but ${MYSQL_ADMIN_URL} is unreachable`);
+  return reachable;
+}
+
+export async function createMysqlDatabase(name: string): Promise<string> {
+  const connection = await createConnection({ uri: MYSQL_ADMIN_URL });
+  await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await connection.end();
+  return `${MYSQL_ADMIN_URL.replace(/\/+$/, '')}/${name}`;
+}
+
+export async function dropMysqlDatabase(name: string): Promise<void> {
+  const connection = await createConnection({ uri: MYSQL_ADMIN_URL });
+  await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await connection.end();
+}

@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../apps/api/src/app.factory';
+import { loadConfig } from '../../apps/api/src/config/config';
+import { MYSQL_ADMIN_URL, TestDatabase, createMysqlDatabase, dropMysqlDatabase, requireMysqlOrSkip } from './databases';
+
+export interface TestServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** host:port, as docker/podman and .npmrc keys want it. */
+  host: string;
+  port: number;
+  adminPassword: string;
+  dataDir: string;
+  database: TestDatabase;
+  mysqlName?: string;
+  app: NestExpressApplication;
+  /** Stops the server; `keepData` leaves the data dir and database for a restart. */
+  close(options?: { keepData?: boolean }): Promise<void>;
+}
+
+export interface StartOptions {
+  database?: TestDatabase;
+  /** Extra environment (PACKGATE_* settings) for this server. */
+  env?: Record<string, string>;
+  /** Reuse a data directory (and, for MariaDB, a database) of an earlier server: a restart. */
+  reuse?: TestServer;
+}
+
+export class DatabaseUnavailable extends Error {}
+
+/**
+ * Starts the real application (the same createApp as `npm start`) on a free loopback port with a
+ * fresh data directory and, for MariaDB, a fresh database that is dropped on close.
+ */
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
+  const database = options.database ?? 'sqlite';
+  const dataDir = options.reuse?.dataDir ?? mkdtempSync(path.join(tmpdir(), 'packgate-test-'));
+  const adminPassword = options.reuse?.adminPassword ?? `admin-${randomBytes(9).toString('base64url')}`;
+  let mysqlName: string | undefined = options.reuse?.mysqlName;
+  const env: Record<string, string> = {
+    PACKGATE_DATA_DIR: dataDir,
+    PACKGATE_ADMIN_PASSWORD: adminPassword,
+    PACKGATE_LOG_LEVEL: process.env.PACKGATE_TEST_LOG_LEVEL ?? 'silent',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...options.env,
+  };
+  if (database === 'mysql') {
+    if (!(await requireMysqlOrSkip())) throw new DatabaseUnavailable('MariaDB not reachable');
+    if (mysqlName) env.DATABASE_URL = `${MYSQL_ADMIN_URL.replace(/\/+$/, '')}/${mysqlName}`;
+    else {
+      mysqlName = `packgate_test_${randomBytes(6).toString('hex')}`;
+      env.DATABASE_URL = await createMysqlDatabase(mysqlName);
+    }
+  }
+  const config = loadConfig(env);
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  // The public URL is only known once the port is; registries build absolute URLs from it.
+  config.publicUrl = options.env?.PACKGATE_PUBLIC_URL ?? url;
+  return {
+    url,
+    host: `127.0.0.1:${port}`,
+    port,
+    adminPassword,
+    dataDir,
+    database,
+    mysqlName,
+    app,
+    async close(closeOptions) {
+      await app.close();
+      if (closeOptions?.keepData) return;
+      if (mysqlName) await dropMysqlDatabase(mysqlName);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * `describe` per database: runs the suite on SQLite and, when reachable (always in CI), MariaDB.
+ */
+export function forEachDatabase(title: string, suite: (database: TestDatabase) => void): void {
+  const databases = (process.env.PACKGATE_TEST_DATABASES?.split(',') ?? ['sqlite', 'mysql']) as TestDatabase[];
+  describe.each(databases)(`${title} [%s]`, (database) => suite(database));
+}
