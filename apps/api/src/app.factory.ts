@@ -11,6 +11,7 @@ import { SESSION_COOKIE } from '@packgate/auth';
 import { AppModule } from './app.module';
 import type { PackgateConfig } from './config/config';
 import { resolveSecret } from './config/secret';
+import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 
@@ -20,6 +21,7 @@ import { httpMetricsMiddleware } from './metrics/http-metrics';
  */
 export async function createApp(config: PackgateConfig): Promise<NestExpressApplication> {
   const secret = resolveSecret(config);
+  if (config.database.kind === 'mysql' && !config.database.flavor) config.database.flavor = await detectMysqlFlavor(config.database.url);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, secret), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
@@ -52,8 +54,21 @@ function setupSwagger(app: NestExpressApplication, config: PackgateConfig): void
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true, withCredentials: true } });
 }
 
+/**
+ * The dashboard build: `/` (index.html) and its hashed `/assets/*`. Mounted on those paths only,
+ * so registry requests never pay for a file-system lookup.
+ */
 function serveDashboard(app: NestExpressApplication): void {
   const dist = path.join(projectRoot(), 'apps', 'dashboard', 'dist');
-  if (!fs.existsSync(path.join(dist, 'index.html'))) return;
-  app.useStaticAssets(dist, { index: 'index.html', fallthrough: true, maxAge: 0 });
+  const index = path.join(dist, 'index.html');
+  if (!fs.existsSync(index)) return;
+  app.use('/assets', express.static(path.join(dist, 'assets'), { immutable: true, maxAge: '1y', fallthrough: false }));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && (req.path === '/' || req.path === '/index.html')) {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(index);
+      return;
+    }
+    next();
+  });
 }

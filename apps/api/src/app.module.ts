@@ -23,6 +23,7 @@ import { TokensController } from './tokens/tokens.controller';
 import { TokensService } from './tokens/tokens.service';
 import { UsersController } from './users/users.controller';
 import { REGISTRY_MODULES } from './registry-modules';
+import { FeedModule } from './feed/feed.module';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         AuthModule.forRoot({ secret, passwordCacheSeconds: config.passwordCacheSeconds, sessionHours: config.sessionHours, recordCacheSeconds: 10 }),
         RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
+        FeedModule,
       ],
       controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, HealthController, MetricsController],
       providers: [

@@ -1,5 +1,8 @@
+import { DockerModule } from '@packgate/registries/docker';
 import type { DynamicModule } from '@nestjs/common';
+import { NpmModule } from '@packgate/registries/npm';
 import type { PackgateConfig } from './config/config';
+import { PypiModule } from '@packgate/registries/pypi';
 
 /**
  * Format modules (PyPI, npm, Docker). Each exposes `forRoot(config)` and speaks only its wire
@@ -9,4 +12,4 @@ export interface RegistryModuleFactory {
   forRoot(config: PackgateConfig): DynamicModule;
 }
 
-export const REGISTRY_MODULES: RegistryModuleFactory[] = [];
+export const REGISTRY_MODULES: RegistryModuleFactory[] = [DockerModule, PypiModule, NpmModule];

@@ -15,6 +15,7 @@ import { AuthStrategyRegistry } from './strategies/auth-strategy-registry';
 import { BasicPasswordStrategy } from './strategies/basic-password.strategy';
 import { BasicTokenStrategy } from './strategies/basic-token.strategy';
 import { BearerTokenStrategy } from './strategies/bearer-token.strategy';
+import { LinkTokenStrategy } from './strategies/link-token.strategy';
 import { SessionStrategy } from './strategies/session.strategy';
 import { TokenService } from './tokens/token.service';
 
@@ -37,6 +38,7 @@ export class AuthModule {
         BearerTokenStrategy,
         BasicTokenStrategy,
         BasicPasswordStrategy,
+        LinkTokenStrategy,
         SessionStrategy,
         AnonymousStrategy,
         { provide: APP_GUARD, useClass: AuthGroupGuard },

@@ -5,7 +5,7 @@ export interface PackgateConfig {
   port: number;
   host: string;
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string; flavor?: 'mysql' | 'mariadb' };
   /** Undefined: read or generate `<dataDir>/secret`. */
   secret?: string;
   adminPassword?: string;

@@ -25,5 +25,20 @@ export function dataSourceOptions(config: PackgateConfig): DataSourceOptions {
       },
     };
   }
-  return { ...common, type: 'mysql', url: config.database.url, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true, extra: { connectionLimit: 20 } };
+  return { ...common, type: config.database.flavor ?? 'mysql', url: config.database.url, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true, extra: { connectionLimit: 20 } };
+}
+
+/**
+ * MariaDB and MySQL report column metadata differently; TypeORM needs to know which one it talks
+ * to (type 'mariadb' vs 'mysql') to read the schema back correctly.
+ */
+export async function detectMysqlFlavor(url: string): Promise<'mysql' | 'mariadb'> {
+  const { createConnection } = await import('mysql2/promise');
+  const connection = await createConnection({ uri: url, connectTimeout: 10_000 });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return /mariadb/i.test(String((rows as { version: string }[])[0]?.version)) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
 }

@@ -23,7 +23,7 @@ export class PackagesService {
     const org = await this.orgs.require(slug);
     const needle = query?.trim().toLowerCase();
     const visible = (await this.packages.listPackages(org.id, type as PackageType | undefined)).filter(
-      (pkg) => this.access.can(principal, { action: 'package:read', resource: packageResource(slug, pkg) }).allowed && (!needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle)),
+      (pkg) => this.visible(principal, slug, pkg) && (!needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle)),
     );
     const summaries = await this.packages.summaries(visible.map((pkg) => pkg.id));
     return visible.map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
@@ -66,10 +66,16 @@ export class PackagesService {
     if (!isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
     const org = await this.orgs.require(slug);
     const pkg = await this.packages.findPackage({ orgId: org.id, type, normalizedName: normalizePackageName(type, name) });
-    if (!pkg || !this.access.can(principal, { action: 'package:read', resource: packageResource(slug, pkg) }).allowed) {
+    if (!pkg || !this.visible(principal, slug, pkg)) {
       throw new NotFoundException(`no ${type} package ${name} in ${slug}`);
     }
     return pkg;
+  }
+
+  /** Readable, or configurable: org admins manage npm packages although npm reads need tokens. */
+  private visible(principal: Principal, slug: string, pkg: Package): boolean {
+    const resource = packageResource(slug, pkg);
+    return this.access.can(principal, { action: 'package:read', resource }).allowed || this.access.can(principal, { action: 'package:configure', resource }).allowed;
   }
 
   private summary(pkg: Package, stats?: { versions: number; size: number; lastUpload: Date | null; latest: string | null }): PackageSummaryDto {

@@ -1,5 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
+
+/** `expiresAt: "never"`: a token without expiry (installation admins only). */
+export const NEVER_EXPIRES = 'never';
+/** Expiry of a token created without `expiresAt`. */
+export const DEFAULT_TOKEN_LIFETIME_MS = 365 * 24 * 3600 * 1000;
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'ci-upload' })
@@ -16,9 +21,13 @@ export class CreateTokenDto {
   @MaxLength(300, { each: true })
   roles: string[];
 
-  @ApiPropertyOptional({ example: '2027-01-31T00:00:00Z', description: 'omit for a token that does not expire' })
+  @ApiPropertyOptional({
+    example: '2027-01-31T00:00:00Z',
+    description: 'ISO 8601 date-time; omitted → one year from now; the literal "never" (no expiry) is for installation admins only',
+  })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @ValidateIf((_dto, value) => value !== NEVER_EXPIRES)
+  @IsDateString({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time or "never"' })
   expiresAt?: string;
 
   @ApiPropertyOptional({ description: 'create the token for another member (org:admin only)', example: 'alice' })

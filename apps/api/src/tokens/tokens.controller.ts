@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, Post, Query, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, RequireOrgAccess, RestApi } from '@packgate/auth';
+import { CurrentPrincipal, Principal, RequireOrgAccess, RestApi, clientIp } from '@packgate/auth';
 import { CreateTokenDto, InspectTokenDto, IssuedTokenDto, TokenDto, TokenInspectionDto } from './token.dto';
 import { TokensService } from './tokens.service';
 
@@ -53,7 +54,7 @@ export class TokensController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Is this token valid now, whose is it and what may it do (caveats applied)?' })
   @ApiOkResponse({ type: TokenInspectionDto })
-  inspect(@Body() body: InspectTokenDto): Promise<TokenInspectionDto> {
-    return this.tokens.inspect(body.token);
+  inspect(@Body() body: InspectTokenDto, @Req() req: Request): Promise<TokenInspectionDto> {
+    return this.tokens.inspect(body.token, clientIp(req));
   }
 }

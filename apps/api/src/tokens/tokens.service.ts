@@ -7,12 +7,13 @@ import {
   Principal,
   TokenFormatError,
   TokenService,
-  canCreatorGrant,
   decodeToken,
+  refusedTokenRoles,
   effectiveRoles,
 } from '@packgate/auth';
 import { OrgLookupService } from '../orgs/org-lookup.service';
 import { OrgRolesService } from '../orgs/org-roles.service';
+import { DEFAULT_TOKEN_LIFETIME_MS, NEVER_EXPIRES } from './token.dto';
 import type { CreateTokenDto, IssuedTokenDto, TokenDto, TokenInspectionDto } from './token.dto';
 
 /**
@@ -51,11 +52,9 @@ export class TokensService {
     const unknown = roles.filter((role) => !known.has(role));
     if (unknown.length > 0) throw new BadRequestException([`unknown roles in ${slug}: ${unknown.join(', ')}`]);
     const ownerRoles = (await this.identity.membershipsOf(ownerId)).get(slug) ?? new Set<string>();
-    const creatorRoles = principal.kind === 'token' ? effectiveRoles(principal, slug) : ownerRoles;
-    const refused = roles.filter((role) => !canCreatorGrant(ownerRoles, role) || (principal.kind === 'token' && !tokenMayPass(creatorRoles, role)));
+    const refused = refusedTokenRoles(principal, slug, ownerRoles, roles);
     if (refused.length > 0) throw new ForbiddenException(`cannot grant roles you do not hold (or that tokens cannot hold): ${refused.join(', ')}`);
-    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BadRequestException(['expiresAt must be in the future']);
+    const expiresAt = this.expiry(principal, body.expiresAt);
     const issued = await this.tokens.create({ userId: ownerId, orgId: org.id, name: body.name, roles, expiresAt });
     await this.audit.record({ org: slug, principal, action: 'token.created', resource: `token:${issued.record.id}`, result: 'success', details: { name: body.name, roles } });
     return { ...(await this.toDto(issued.record)), token: issued.token };
@@ -74,8 +73,11 @@ export class TokensService {
     await this.audit.record({ org: slug, principal, action: 'token.deleted', resource: `token:${record.id}`, result: 'success' });
   }
 
-  /** Validity and effective rights of any token; does not need the caller to be authenticated. */
-  async inspect(text: string): Promise<TokenInspectionDto> {
+  /**
+   * Validity and effective rights of any token; does not need the caller to be authenticated. An
+   * `ip` caveat is judged against the caller's address.
+   */
+  async inspect(text: string, ip?: string): Promise<TokenInspectionDto> {
     let caveats: string[] = [];
     try {
       caveats = decodeToken(text.trim()).conditions;
@@ -83,7 +85,7 @@ export class TokensService {
       return { valid: false, reason: error instanceof TokenFormatError ? error.message : 'malformed token', caveats };
     }
     try {
-      const principal = await this.tokens.authenticate(text.trim());
+      const principal = await this.tokens.authenticate(text.trim(), { ip });
       const record = await this.tokens.find(principal.tokenId);
       return {
         valid: true,
@@ -112,6 +114,19 @@ export class TokensService {
     return record;
   }
 
+  /** Omitted → one year; `never` → no expiry, installation admins only; otherwise a future date. */
+  private expiry(principal: Principal, requested: string | undefined): Date | null {
+    if (requested === undefined) return new Date(Date.now() + DEFAULT_TOKEN_LIFETIME_MS);
+    if (requested === NEVER_EXPIRES) {
+      const admin = principal.kind === 'user' ? principal.isAdmin : principal.kind === 'token' && principal.creatorIsAdmin;
+      if (!admin) throw new ForbiddenException('only installation admins may create tokens that never expire');
+      return null;
+    }
+    const expiresAt = new Date(requested);
+    if (expiresAt.getTime() <= Date.now()) throw new BadRequestException(['expiresAt must be in the future']);
+    return expiresAt;
+  }
+
   private ownerId(principal: Principal): number {
     if (principal.kind === 'anonymous') throw new ForbiddenException('authentication required');
     return principal.userId;
@@ -133,10 +148,4 @@ export class TokensService {
       lastUsedAt: record.lastUsedAt,
     };
   }
-}
-
-/** A token creating a token passes on only what it holds itself (write covers read). */
-function tokenMayPass(held: ReadonlySet<string>, role: string): boolean {
-  if (held.has(role)) return true;
-  return role.endsWith(':read') && held.has(`${role.slice(0, -':read'.length)}:write`);
 }

@@ -25,6 +25,9 @@ export interface Role {
   name: string;
   kind: 'standard' | 'package';
   description?: string;
+  /** May be put on a membership / on a token (absent in older servers: decided by name). */
+  forUsers?: boolean;
+  forTokens?: boolean;
 }
 
 export interface Token {

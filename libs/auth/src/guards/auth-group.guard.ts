@@ -1,9 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { Principal } from '../access/principal';
 import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
 import { AuditService } from '../audit/audit.service';
+import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
 import { AuthenticationError } from '../errors';
 import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
@@ -20,6 +22,7 @@ export class AuthGroupGuard implements CanActivate {
   constructor(
     private readonly strategies: AuthStrategyRegistry,
     private readonly audit: AuditService,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -27,6 +30,7 @@ export class AuthGroupGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     if (hasPrincipal(req)) return true;
     const res = context.switchToHttp().getResponse<Response>();
+    if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, [context.getHandler(), context.getClass()])) markLinkTokenRoute(req);
     const { principal, refusals } = await this.run(req, res);
     if (principal) {
       setPrincipal(req, principal);

@@ -72,6 +72,8 @@ class RolesCaveat implements Caveat {
     const narrowed = new Set<string>();
     for (const role of roles) {
       if (this.roles.has(role)) narrowed.add(role);
+      // The caveat lists what may remain; `x:write` there also lets an `x:read` the token holds stay.
+      else if (role.endsWith(':read') && this.roles.has(`${role.slice(0, -':read'.length)}:write`)) narrowed.add(role);
       else if (role.endsWith(':write')) {
         const read = `${role.slice(0, -':write'.length)}:read`;
         if (this.roles.has(read)) narrowed.add(read);
@@ -181,6 +183,20 @@ export function parseCaveat(condition: string): Caveat {
   const parser = Object.prototype.hasOwnProperty.call(PARSERS, name) ? PARSERS[name] : undefined;
   if (!parser) throw new CaveatError(`unknown caveat "${name.slice(0, 40)}"`);
   return parser(condition.slice(eq + 1));
+}
+
+/**
+ * True when the caveats alone confine a token to reads (an `actions` caveat, or several whose
+ * intersection, without `write`). Link tokens (`?auth_token=`) must be read-only.
+ */
+export function caveatsLimitToReads(caveats: readonly Caveat[]): boolean {
+  let allowed: Set<string> | null = null;
+  for (const caveat of caveats) {
+    if (!(caveat instanceof ActionsCaveat)) continue;
+    const current: Set<string> = allowed ?? new Set(['read', 'write']);
+    allowed = new Set([...current].filter((action) => caveat.actions.has(action)));
+  }
+  return allowed !== null && !allowed.has('write');
 }
 
 export interface AppliedCaveats {

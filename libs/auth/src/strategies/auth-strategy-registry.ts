@@ -5,6 +5,7 @@ import { AnonymousStrategy } from './anonymous.strategy';
 import { BasicPasswordStrategy } from './basic-password.strategy';
 import { BasicTokenStrategy } from './basic-token.strategy';
 import { BearerTokenStrategy } from './bearer-token.strategy';
+import { LinkTokenStrategy } from './link-token.strategy';
 import { SessionStrategy } from './session.strategy';
 import { STRATEGY } from './strategy-names';
 
@@ -18,10 +19,18 @@ export class AuthStrategyRegistry {
   readonly passport = new Passport();
   private readonly order: string[] = [];
 
-  constructor(bearer: BearerTokenStrategy, basicToken: BasicTokenStrategy, basicPassword: BasicPasswordStrategy, session: SessionStrategy, anonymous: AnonymousStrategy) {
+  constructor(
+    bearer: BearerTokenStrategy,
+    basicToken: BasicTokenStrategy,
+    basicPassword: BasicPasswordStrategy,
+    linkToken: LinkTokenStrategy,
+    session: SessionStrategy,
+    anonymous: AnonymousStrategy,
+  ) {
     this.add(STRATEGY.bearerToken, bearer);
     this.add(STRATEGY.basicToken, basicToken);
     this.add(STRATEGY.basicPassword, basicPassword);
+    this.add(STRATEGY.linkToken, linkToken);
     this.add(STRATEGY.session, session);
     this.add(STRATEGY.anonymous, anonymous);
   }

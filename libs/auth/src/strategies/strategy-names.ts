@@ -3,6 +3,7 @@ export const STRATEGY = {
   bearerToken: 'packgate-bearer-token',
   basicToken: 'packgate-basic-token',
   basicPassword: 'packgate-basic-password',
+  linkToken: 'packgate-link-token',
   session: 'packgate-session',
   anonymous: 'packgate-anonymous',
 } as const;

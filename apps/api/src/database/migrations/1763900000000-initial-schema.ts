@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeignKey, TableIndex } from 'typeorm';
 
 /**
- * Written with TypeORM's schema builder so one migration serves SQLite and MySQL/MariaDB alike.
+ * Written with TypeORM's schema builder so one migration serves SQLite and MySQL/MariaDB alike
+ * (the only dialect difference is how a boolean default is written).
  * Index and foreign-key names match the entities' explicit names (schema check in
  * database/schema-check.ts).
  */
@@ -11,13 +12,16 @@ const userId: TableColumnOptions = { name: 'user_id', type: 'integer' };
 const orgId: TableColumnOptions = { name: 'org_id', type: 'integer' };
 
 function fk(name: string, column: string, table: string): TableForeignKey {
-  return new TableForeignKey({ name, columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'CASCADE' });
+  return new TableForeignKey({ name, columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete: 'CASCADE', onUpdate: 'NO ACTION' });
 }
 
 export class InitialSchema1763900000000 implements MigrationInterface {
   name = 'InitialSchema1763900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    // Booleans: SQLite keeps the declared type; MySQL/MariaDB store tinyint, as TypeORM maps the entities.
+    const sqlite = queryRunner.connection.options.type === 'better-sqlite3';
+    const flag = (name: string, value: boolean): TableColumnOptions => ({ name, type: sqlite ? 'boolean' : 'tinyint', default: Number(value) });
     await queryRunner.createTable(
       new Table({
         name: 'organization',
@@ -32,8 +36,8 @@ export class InitialSchema1763900000000 implements MigrationInterface {
           id,
           { name: 'username', type: 'varchar', length: '64' },
           { name: 'password_hash', type: 'varchar', length: '255' },
-          { name: 'is_admin', type: 'boolean', default: false },
-          { name: 'disabled', type: 'boolean', default: false },
+          flag('is_admin', false),
+          flag('disabled', false),
           createdAt,
           { name: 'updated_at', type: 'datetime' },
         ],
@@ -111,7 +115,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
           { name: 'type', type: 'varchar', length: '16' },
           { name: 'name', type: 'varchar', length: '255' },
           { name: 'normalized_name', type: 'varchar', length: '255' },
-          { name: 'private', type: 'boolean', default: true },
+          flag('private', true),
           { name: 'permission_mode', type: 'varchar', length: '16', default: "'standard'" },
           { name: 'metadata', type: 'text' },
           createdAt,
@@ -129,7 +133,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
           { name: 'package_id', type: 'integer' },
           { name: 'version', type: 'varchar', length: '128' },
           { name: 'metadata', type: 'text' },
-          { name: 'yanked', type: 'boolean', default: false },
+          flag('yanked', false),
           { name: 'yanked_reason', type: 'varchar', length: '255', isNullable: true },
           createdAt,
         ],

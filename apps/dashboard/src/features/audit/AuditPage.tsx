@@ -77,8 +77,8 @@ export function AuditPage() {
       </form>
       {events.loading && <Loading label="Loading events…" />}
       <ErrorMessage error={events.error} title="Could not load the audit log" />
-      {events.data && events.data.length === 0 && <EmptyState title="No events match these filters." />}
-      {events.data && events.data.length > 0 && (
+      {!events.loading && events.data && events.data.length === 0 && <EmptyState title="No events match these filters." />}
+      {!events.loading && events.data && events.data.length > 0 && (
         <TableScroll label="Audit events">
           <table>
             <thead>

@@ -15,7 +15,7 @@ export function MembersPage() {
   const { org, isOrgAdmin, me } = useSession();
   const members = useAsync(() => api.members(org), [org]);
   const roles = useAsync(() => api.roles(org), [org]);
-  const memberRoles = (roles.data ?? []).filter((r) => !TOKEN_ONLY_ROLES.includes(r.name));
+  const memberRoles = (roles.data ?? []).filter((r) => (r.forUsers ?? true) && !TOKEN_ONLY_ROLES.includes(r.name));
   const [editing, setEditing] = useState<{ username: string; roles: string[] } | null>(null);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [busy, setBusy] = useState(false);
@@ -116,13 +116,15 @@ export function MembersPage() {
                           ))}
                         </ul>
                       </td>
-                      <td className="row-actions">
-                        <button type="button" className="secondary" onClick={() => (setRemoving(null), setError(null), setEditing({ username: m.username, roles: [...m.roles] }))}>
-                          Edit roles<span className="visually-hidden"> of {m.username}</span>
-                        </button>
-                        <button type="button" className="danger-outline" onClick={() => (setEditing(null), setError(null), setRemoving(m))}>
-                          Remove<span className="visually-hidden"> {m.username}</span>
-                        </button>
+                      <td>
+                        <div className="row-actions">
+                          <button type="button" className="secondary" onClick={() => (setRemoving(null), setError(null), setEditing({ username: m.username, roles: [...m.roles] }))} aria-label={`Edit roles of ${m.username}`}>
+                            Edit roles
+                          </button>
+                          <button type="button" className="danger-outline" onClick={() => (setEditing(null), setError(null), setRemoving(m))} aria-label={`Remove ${m.username}`}>
+                            Remove
+                          </button>
+                        </div>
                       </td>
                     </tr>
                   ))}

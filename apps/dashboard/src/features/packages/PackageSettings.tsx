@@ -11,7 +11,10 @@ export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChang
   const [busy, setBusy] = useState<'visibility' | 'mode' | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
+  // Shown optimistically while the PATCH runs; reverted if it fails.
+  const [isPublic, setIsPublic] = useState(!pkg.private);
   useEffect(() => setMode(pkg.permissionMode), [pkg.permissionMode]);
+  useEffect(() => setIsPublic(!pkg.private), [pkg.private]);
 
   const t = pkg.type;
   // Package roles are named after the normalized name (PEP 503 for PyPI).
@@ -30,6 +33,7 @@ export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChang
     } catch (err) {
       setError(err);
       if (kind === 'mode') setMode(pkg.permissionMode);
+      else setIsPublic(!pkg.private);
     } finally {
       setBusy(null);
     }
@@ -46,17 +50,19 @@ export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChang
           id="pkg-public"
           type="checkbox"
           role="switch"
-          checked={!pkg.private}
+          checked={isPublic}
           disabled={busy !== null}
           aria-describedby="pkg-public-hint"
-          onChange={(e) =>
-            patch('visibility', { private: !e.target.checked }, e.target.checked ? 'The package is now public.' : 'The package is now private.')
-          }
+          onChange={(e) => {
+            const next = e.target.checked;
+            setIsPublic(next);
+            void patch('visibility', { private: !next }, next ? 'The package is now public.' : 'The package is now private.');
+          }}
         />
         <label htmlFor="pkg-public">Public package</label>
       </div>
       <p id="pkg-public-hint" className="hint">
-        {pkg.private
+        {!isPublic
           ? 'Private: only credentials with read access can download it.'
           : 'Public: anyone can download it without credentials. Publishing still needs write access.'}
       </p>

@@ -16,7 +16,7 @@ export function TokenForm({ roles, rolesError, rolesLoading, onCreated }: { role
   const [expires, setExpires] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const tokenRoles = (roles ?? []).filter((r) => !USER_ONLY_ROLES.includes(r.name));
+  const tokenRoles = (roles ?? []).filter((r) => (r.forTokens ?? true) && !USER_ONLY_ROLES.includes(r.name));
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();

@@ -47,13 +47,15 @@ export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { t
                 {expired(t) && <span className="badge badge-warn"> expired</span>}
               </td>
               <td>{formatDate(t.lastUsedAt, 'Never')}</td>
-              <td className="row-actions">
-                <button type="button" className="secondary" onClick={() => onRotate(t)} disabled={busyId === t.id}>
-                  Rotate<span className="visually-hidden"> {t.name}</span>
-                </button>
-                <button type="button" className="danger-outline" onClick={() => onDelete(t)} disabled={busyId === t.id}>
-                  Delete<span className="visually-hidden"> {t.name}</span>
-                </button>
+              <td>
+                <div className="row-actions">
+                  <button type="button" className="secondary" onClick={() => onRotate(t)} disabled={busyId === t.id} aria-label={`Rotate ${t.name}`}>
+                    Rotate
+                  </button>
+                  <button type="button" className="danger-outline" onClick={() => onDelete(t)} disabled={busyId === t.id} aria-label={`Delete ${t.name}`}>
+                    Delete
+                  </button>
+                </div>
               </td>
             </tr>
           ))}

@@ -39,7 +39,7 @@ describe('TokensPage', () => {
     expect(screen.queryByLabelText('Token secret')).not.toBeInTheDocument();
 
     expect(await screen.findByRole('checkbox', { name: 'api' })).toBeInTheDocument();
-    expect(screen.getByRole('checkbox', { name: 'pypi:read' })).toHaveAccessibleDescription('');
+    expect(screen.getByRole('checkbox', { name: 'api' })).toHaveAccessibleDescription('call the REST API');
     expect(screen.getByRole('checkbox', { name: 'pypi:demo-pkg:read' })).toBeInTheDocument();
     expect(screen.queryByRole('checkbox', { name: 'dashboard' })).not.toBeInTheDocument();
     expect(screen.queryByRole('checkbox', { name: 'org:admin' })).not.toBeInTheDocument();
@@ -72,7 +72,7 @@ describe('TokensPage', () => {
 
     const secret = await screen.findByLabelText('Token secret');
     expect(secret).toHaveValue('pgt_SECRET123');
-    expect(screen.getByText(/shown only once/)).toBeInTheDocument();
+    expect(screen.getByRole('note')).toHaveTextContent(/shown only once/);
     expect(screen.getByRole('button', { name: 'Copy secret' })).toBeInTheDocument();
 
     const [post] = api.find('POST', '/api/v1/orgs/default/tokens');

@@ -7,6 +7,8 @@ export interface StageOptions {
   algorithms?: HashAlgorithm[];
   /** Abort with PayloadTooLargeError past this many bytes. */
   maxBytes?: number;
+  /** The digest the blob is addressed by once committed (default sha256; OCI also pushes sha512). */
+  addressBy?: 'sha256' | 'sha512';
 }
 
 /**
@@ -17,8 +19,10 @@ export interface StagedBlob {
   readonly size: number;
   /** Lower-case hex per algorithm. */
   readonly hashes: Readonly<Partial<Record<HashAlgorithm, string>>>;
-  /** `sha256:<hex>` */
+  /** `sha256:<hex>` (or `sha512:<hex>` when staged with `addressBy: 'sha512'`). */
   readonly digest: string;
+  /** Reads the staged bytes back (e.g. to join the chunks of a resumable upload). */
+  open(): Promise<Readable>;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }

@@ -60,7 +60,8 @@ export class FsBlobStore implements BlobStore {
   }
 
   async stage(source: Readable, options: StageOptions = {}): Promise<StagedBlob> {
-    const algorithms = [...new Set<HashAlgorithm>(['sha256', ...(options.algorithms ?? [])])];
+    const addressBy = options.addressBy ?? 'sha256';
+    const algorithms = [...new Set<HashAlgorithm>(['sha256', addressBy, ...(options.algorithms ?? [])])];
     const counter = new HashingCounter(algorithms, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
     const tmpPath = path.join(this.tmpDir, randomUUID());
     await fs.mkdir(this.tmpDir, { recursive: true });
@@ -71,12 +72,16 @@ export class FsBlobStore implements BlobStore {
       throw error;
     }
     const hashes = counter.digests();
-    const digest = `sha256:${hashes.sha256}`;
+    const digest = `${addressBy}:${hashes[addressBy]}`;
     let settled = false;
     return {
       size: counter.size,
       hashes,
       digest,
+      open: async () => {
+        if (settled) throw new Error('staged blob already committed or discarded');
+        return createReadStream(tmpPath, { highWaterMark: 256 * 1024 });
+      },
       commit: async () => {
         if (settled) return;
         settled = true;

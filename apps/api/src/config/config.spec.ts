@@ -1,0 +1,34 @@
+import * as path from 'node:path';
+import { ConfigError, describeDatabase, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('has embedded defaults: port 8080, SQLite under ./data', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.dataDir).toBe(path.resolve('./data'));
+    expect(config.database).toEqual({ kind: 'sqlite', file: path.resolve('./data/packgate.sqlite') });
+    expect(config.publicUrl).toBe('http://localhost:8080');
+  });
+
+  it('reads mysql URLs and hides their password in descriptions', () => {
+    const config = loadConfig({ DATABASE_URL: 'mysql://u:secret@db:3306/packgate', PACKGATE_PUBLIC_URL: 'https://reg.example.com/' });
+    expect(config.database.kind).toBe('mysql');
+    expect(describeDatabase(config)).not.toContain('secret');
+    expect(config.publicUrl).toBe('https://reg.example.com');
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, /PORT/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'postgres://x' }, /DATABASE_URL/],
+    [{ DATABASE_URL: 'mysql://host' }, /name a database/],
+    [{ PACKGATE_SECRET: 'short' }, /PACKGATE_SECRET/],
+    [{ PACKGATE_ADMIN_PASSWORD: '123' }, /PACKGATE_ADMIN_PASSWORD/],
+    [{ PACKGATE_PUBLIC_URL: 'ftp://x' }, /PACKGATE_PUBLIC_URL/],
+    [{ PACKGATE_PUBLIC_URL: 'not a url' }, /PACKGATE_PUBLIC_URL/],
+    [{ PACKGATE_LOG_LEVEL: 'loud' }, /PACKGATE_LOG_LEVEL/],
+  ])('rejects %j with a clear message', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,60 @@
+import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthStrategyRegistry } from '@packgate/auth';
+import { Blob } from '@packgate/registries/core';
+import { RegistryTokenService } from './auth/registry-token.service';
+import { REGISTRY_TOKEN_STRATEGY, RegistryTokenStrategy } from './auth/registry-token.strategy';
+import { RepositoryAccessService } from './auth/repository-access.service';
+import { dockerOptionsProvider } from './docker-options';
+import { DockerBlobLink, DockerManifest, DockerTag } from './entities';
+import { DockerGcController } from './gc/docker-gc.controller';
+import { DockerGcService } from './gc/docker-gc.service';
+import { BlobUploadsHandler } from './handlers/blob-uploads.handler';
+import { BlobsHandler } from './handlers/blobs.handler';
+import { ManifestsHandler } from './handlers/manifests.handler';
+import { ReferrersHandler } from './handlers/referrers.handler';
+import { TagsHandler } from './handlers/tags.handler';
+import { RegistryController } from './registry.controller';
+import { RepositoryService } from './storage/repository.service';
+import { UploadSessions } from './storage/upload-sessions';
+import { TokenController } from './token.controller';
+
+/**
+ * Docker/OCI registry (`/v2`, token realm `/v2/token`) on top of the core package service, the auth
+ * group (plus the registry-token strategy registered here) and the one evaluator.
+ */
+@Module({})
+export class DockerModule implements OnModuleInit {
+  constructor(
+    private readonly strategies: AuthStrategyRegistry,
+    private readonly registryTokenStrategy: RegistryTokenStrategy,
+  ) {}
+
+  static forRoot(config: { publicUrl: string }): DynamicModule {
+    return {
+      module: DockerModule,
+      imports: [TypeOrmModule.forFeature([DockerManifest, DockerTag, DockerBlobLink, Blob])],
+      // The token controller comes first: `/v2/token` must not fall into the `/v2/*path` dispatcher.
+      controllers: [TokenController, RegistryController, DockerGcController],
+      providers: [
+        dockerOptionsProvider(config),
+        RegistryTokenService,
+        RegistryTokenStrategy,
+        RepositoryAccessService,
+        RepositoryService,
+        UploadSessions,
+        BlobsHandler,
+        BlobUploadsHandler,
+        ManifestsHandler,
+        TagsHandler,
+        ReferrersHandler,
+        DockerGcService,
+      ],
+      exports: [DockerGcService],
+    };
+  }
+
+  onModuleInit(): void {
+    if (!this.strategies.names.includes(REGISTRY_TOKEN_STRATEGY)) this.strategies.addBeforeAnonymous(REGISTRY_TOKEN_STRATEGY, this.registryTokenStrategy);
+  }
+}

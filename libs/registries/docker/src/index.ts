@@ -1,0 +1,4 @@
+export * from './docker.module';
+export * from './entities';
+export * from './database/docker-schema.migration';
+export * from './gc/docker-gc.service';

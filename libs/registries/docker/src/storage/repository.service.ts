@@ -1,0 +1,227 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { IdentityService, Organization } from '@packgate/auth';
+import { Blob, Package, PackageRef, PackageService, normalizePackageName } from '@packgate/registries/core';
+import { DockerBlobLink, DockerManifest, DockerTag } from '../entities';
+import { OciError } from '../errors';
+import type { ParsedManifest } from '../manifest-parser';
+import type { RepositoryName } from '../names';
+
+export interface RepositoryContext {
+  repo: RepositoryName;
+  org: Organization | null;
+  pkg: Package | null;
+}
+
+export interface NewManifest {
+  digest: string;
+  size: number;
+  parsed: ParsedManifest;
+}
+
+/**
+ * The Docker tables: repositories (core packages of type docker), blob links, manifests, tags, and
+ * the core Blob reference counts they hold. Every write that changes counts runs in one transaction.
+ */
+@Injectable()
+export class RepositoryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(DockerManifest) private readonly manifests: Repository<DockerManifest>,
+    @InjectRepository(DockerTag) private readonly tags: Repository<DockerTag>,
+    @InjectRepository(DockerBlobLink) private readonly links: Repository<DockerBlobLink>,
+    @InjectRepository(Blob) private readonly blobs: Repository<Blob>,
+    private readonly packages: PackageService,
+    private readonly identity: IdentityService,
+  ) {}
+
+  async context(repo: RepositoryName): Promise<RepositoryContext> {
+    const org = await this.identity.findOrg(repo.org);
+    const pkg = org ? await this.packages.findPackage(this.ref(org.id, repo)) : null;
+    return { repo, org, pkg };
+  }
+
+  /** The first push creates the repository: a private package in standard mode. */
+  async ensurePackage(ctx: RepositoryContext): Promise<Package> {
+    if (ctx.pkg) return ctx.pkg;
+    if (!ctx.org) throw new OciError('NAME_UNKNOWN', `organization "${ctx.repo.org}" does not exist`);
+    const ref = this.ref(ctx.org.id, ctx.repo);
+    const now = new Date();
+    try {
+      await this.dataSource.getRepository(Package).insert({ ...ref, name: ctx.repo.name, private: true, permissionMode: 'standard', metadata: {}, createdAt: now, updatedAt: now });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const pkg = await this.packages.findPackage(ref);
+    if (!pkg) throw new Error('repository vanished while being created');
+    ctx.pkg = pkg;
+    return pkg;
+  }
+
+  listRepositories(): Promise<Package[]> {
+    return this.dataSource.getRepository(Package).find({ where: { type: 'docker' }, relations: { org: true } });
+  }
+
+  // ---- blobs ---------------------------------------------------------------------------------
+
+  /** The blob as seen through this repository: linked here and present. */
+  async linkedBlob(packageId: number | undefined, digest: string): Promise<Blob | null> {
+    if (packageId === undefined) return null;
+    const link = await this.links.findOne({ where: { packageId, digest } });
+    if (!link) return null;
+    return this.blobs.findOne({ where: { digest } });
+  }
+
+  /** Records a committed blob (refCount stays as is; a fresh upload restarts the GC grace period) and links it. */
+  async registerBlob(packageId: number, digest: string, size: number): Promise<void> {
+    try {
+      await this.blobs.insert({ digest, size, refCount: 0, createdAt: new Date() });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      await this.blobs.update({ digest, refCount: 0 }, { createdAt: new Date() });
+    }
+    await this.link(packageId, digest);
+  }
+
+  async link(packageId: number, digest: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    if (await manager.findOne(DockerBlobLink, { where: { packageId, digest } })) return;
+    try {
+      await manager.insert(DockerBlobLink, { packageId, digest, createdAt: new Date() });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+
+  async unlink(packageId: number, digest: string): Promise<boolean> {
+    const result = await this.links.delete({ packageId, digest });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Repositories (package ids) where this blob is linked; for mounts without `from`. */
+  async repositoriesLinking(digest: string): Promise<number[]> {
+    const rows = await this.links.find({ where: { digest }, take: 50 });
+    return rows.map((row) => row.packageId);
+  }
+
+  findPackageById(id: number): Promise<Package | null> {
+    return this.dataSource.getRepository(Package).findOne({ where: { id, type: 'docker' }, relations: { org: true } });
+  }
+
+  // ---- manifests and tags ---------------------------------------------------------------------
+
+  findManifest(packageId: number, digest: string): Promise<DockerManifest | null> {
+    return this.manifests.findOne({ where: { packageId, digest } });
+  }
+
+  /** The manifest a tag points at, in one query. */
+  findManifestByTag(packageId: number, tag: string): Promise<DockerManifest | null> {
+    return this.manifests
+      .createQueryBuilder('m')
+      .innerJoin(DockerTag, 't', 't.package_id = m.package_id AND t.manifest_digest = m.digest')
+      .where('t.package_id = :packageId AND t.name_key = :key', { packageId, key: tagKey(tag) })
+      .getOne();
+  }
+
+  async findTag(packageId: number, tag: string): Promise<DockerTag | null> {
+    return this.tags.findOne({ where: { packageId, nameKey: tagKey(tag) } });
+  }
+
+  async listTags(packageId: number): Promise<string[]> {
+    const rows = await this.tags.find({ where: { packageId }, select: { name: true } });
+    return rows.map((row) => row.name);
+  }
+
+  referrers(packageId: number, subject: string): Promise<DockerManifest[]> {
+    return this.manifests.find({ where: { packageId, subjectDigest: subject }, order: { id: 'ASC' } });
+  }
+
+  /**
+   * Stores a manifest whose bytes are already committed under `digest`: the row, one reference on
+   * its own bytes and on each distinct blob it names, the link of its bytes, and the tag.
+   * A referenced blob that vanished meanwhile (garbage collection) aborts with MANIFEST_BLOB_UNKNOWN.
+   */
+  async saveManifest(pkg: Package, manifest: NewManifest, tag: string | null): Promise<void> {
+    const { parsed, digest } = manifest;
+    await this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOne(DockerManifest, { where: { packageId: pkg.id, digest } });
+      if (!existing) {
+        const blobRefs = [...new Set(parsed.blobs.map((blob) => blob.digest))];
+        await this.addReference(manager, digest, manifest.size);
+        for (const ref of blobRefs) {
+          const updated = await manager.increment(Blob, { digest: ref }, 'refCount', 1);
+          if ((updated.affected ?? 0) === 0) throw new OciError('MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry', { digest: ref });
+        }
+        await manager.insert(DockerManifest, {
+          packageId: pkg.id,
+          digest,
+          mediaType: parsed.mediaType,
+          size: manifest.size,
+          artifactType: parsed.artifactType,
+          subjectDigest: parsed.subject?.digest ?? null,
+          blobRefs,
+          manifestRefs: [...new Set(parsed.manifests.map((entry) => entry.digest))],
+          annotations: parsed.annotations,
+          createdAt: new Date(),
+        });
+      }
+      await this.link(pkg.id, digest, manager);
+      if (tag !== null) await this.putTag(manager, pkg.id, tag, digest);
+      await manager.update(Package, { id: pkg.id }, { updatedAt: new Date() });
+    });
+  }
+
+  /** Deletes a manifest, every tag pointing at it, and the references it held. */
+  async deleteManifest(manifest: DockerManifest): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const deleted = await manager.delete(DockerManifest, { id: manifest.id });
+      if ((deleted.affected ?? 0) === 0) return;
+      await manager.delete(DockerTag, { packageId: manifest.packageId, manifestDigest: manifest.digest });
+      for (const ref of [manifest.digest, ...manifest.blobRefs]) await manager.decrement(Blob, { digest: ref }, 'refCount', 1);
+    });
+  }
+
+  async deleteTag(tag: DockerTag): Promise<void> {
+    await this.tags.delete({ id: tag.id });
+  }
+
+  private async putTag(manager: EntityManager, packageId: number, name: string, digest: string): Promise<void> {
+    const nameKey = tagKey(name);
+    const updated = await manager.update(DockerTag, { packageId, nameKey }, { manifestDigest: digest, updatedAt: new Date() });
+    if ((updated.affected ?? 0) > 0) return;
+    await manager.insert(DockerTag, { packageId, name, nameKey, manifestDigest: digest, updatedAt: new Date() });
+  }
+
+  private async addReference(manager: EntityManager, digest: string, size: number): Promise<void> {
+    const updated = await manager.increment(Blob, { digest }, 'refCount', 1);
+    if ((updated.affected ?? 0) === 0) await manager.insert(Blob, { digest, size, refCount: 1, createdAt: new Date() });
+  }
+
+  // ---- garbage collection support -------------------------------------------------------------
+
+  /** blob digest → references docker manifests hold on it. */
+  async manifestReferenceCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const rows = await this.manifests.find({ select: { digest: true, blobRefs: true } });
+    for (const row of rows) for (const ref of [row.digest, ...row.blobRefs]) counts.set(ref, (counts.get(ref) ?? 0) + 1);
+    return counts;
+  }
+
+  async deleteLinks(digests: string[]): Promise<void> {
+    if (digests.length > 0) await this.links.delete({ digest: In(digests) });
+  }
+
+  private ref(orgId: number, repo: RepositoryName): PackageRef {
+    return { orgId, type: 'docker', normalizedName: normalizePackageName('docker', repo.name) };
+  }
+}
+
+export function tagKey(tag: string): string {
+  return createHash('sha256').update(tag, 'utf8').digest('hex');
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const text = String((error as { code?: string })?.code ?? '') + String((error as Error)?.message ?? '');
+  return /UNIQUE|ER_DUP_ENTRY|Duplicate entry/i.test(text);
+}

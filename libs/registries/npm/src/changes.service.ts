@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuditService, Principal, clientIp } from '@packgate/auth';
+import { InvalidInputError, NotFoundError, PackageService } from '@packgate/registries/core';
+import { NpmAccessService } from './npm-access.service';
+import { checkTagName } from './publish-document';
+import { npmMetadata, pruneDistTags } from './package-metadata';
+import { PublishService } from './publish.service';
+
+/** dist-tags and deletions (whole package, one tarball), each checked by the evaluator and audited. */
+@Injectable()
+export class ChangesService {
+  constructor(
+    private readonly access: NpmAccessService,
+    private readonly packages: PackageService,
+    private readonly publish: PublishService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async distTags(principal: Principal, slug: string, nameText: string): Promise<Record<string, string>> {
+    const { pkg } = await this.access.readable(principal, slug, nameText);
+    const versions = (await this.packages.detail(pkg)).versions.map(({ version }) => version.version);
+    return pruneDistTags(npmMetadata(pkg)['dist-tags'], versions);
+  }
+
+  async setDistTag(principal: Principal, slug: string, nameText: string, tag: string, version: unknown, req: Request): Promise<Record<string, string>> {
+    const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
+    checkTagName(tag);
+    if (typeof version !== 'string') throw new InvalidInputError('the body must be a JSON string holding the version, e.g. "1.0.0"');
+    if (!(await this.packages.findVersion(pkg.id, version))) throw new InvalidInputError(`version ${version.slice(0, 64)} of ${name.full} does not exist`, 'UNKNOWN_VERSION');
+    const meta = npmMetadata(pkg);
+    meta['dist-tags'][tag] = version;
+    meta.rev += 1;
+    await this.packages.updateMetadata(pkg, { ...meta });
+    await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-set', resource: `npm:${name.full}@${version}`, result: 'success', ip: clientIp(req), details: { tag } });
+    return meta['dist-tags'];
+  }
+
+  async removeDistTag(principal: Principal, slug: string, nameText: string, tag: string, req: Request): Promise<Record<string, string>> {
+    const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
+    if (tag === 'latest') throw new InvalidInputError('the latest tag cannot be removed; point it at another version with npm dist-tag add');
+    const meta = npmMetadata(pkg);
+    if (!(tag in meta['dist-tags'])) throw new NotFoundError(`${name.full} has no dist-tag ${tag.slice(0, 64)}`);
+    delete meta['dist-tags'][tag];
+    meta.rev += 1;
+    await this.packages.updateMetadata(pkg, { ...meta });
+    await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-removed', resource: `npm:${name.full}`, result: 'success', ip: clientIp(req), details: { tag } });
+    return meta['dist-tags'];
+  }
+
+  /** `npm unpublish <pkg> --force`, or the last version: `DELETE /<name>/-rev/<rev>`. */
+  async unpublishPackage(principal: Principal, slug: string, nameText: string, req: Request): Promise<void> {
+    const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
+    await this.packages.deletePackage(pkg);
+    await this.audit.record({ org: org.slug, principal, action: 'npm.unpublish', resource: `npm:${name.full}`, result: 'success', ip: clientIp(req), details: { wholePackage: true } });
+  }
+
+  /**
+   * `DELETE /<tarball path>/-rev/<rev>` after the version was dropped from the document. The file is
+   * usually gone already; answering 200 then keeps npm's output clean.
+   */
+  async deleteTarball(principal: Principal, slug: string, nameText: string, filename: string, req: Request): Promise<void> {
+    const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
+    const file = await this.packages.findFile(pkg.id, filename);
+    if (!file) return;
+    await this.packages.deleteFile(file);
+    const versions = (await this.packages.detail(pkg)).versions.map(({ version }) => version.version);
+    if (versions.length === 0) await this.packages.deletePackage(pkg);
+    else await this.publish.touch(pkg, versions);
+    await this.audit.record({ org: org.slug, principal, action: 'npm.unpublish', resource: `npm:${name.full}/${filename}`, result: 'success', ip: clientIp(req) });
+  }
+}

@@ -1,0 +1,86 @@
+import { Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { ChangesService } from '../changes.service';
+import { NpmCredentialsGuard } from '../npm-credentials.guard';
+import { NpmExceptionFilter } from '../npm-exception.filter';
+import { wantsAbbreviated } from '../packument';
+import { PackumentService } from '../packument.service';
+import { PublishService, PutResult } from '../publish.service';
+import { routeName } from './route-names';
+
+/**
+ * Package documents: read, publish, metadata edits, whole-package unpublish.
+ * Registry API: https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md and
+ * docs/responses/package-metadata.md; request sequences observed with npm 11.19 (clients.md §3).
+ *
+ * install / view:   GET /<name>   (scoped: /@scope%2fname)
+ *                   Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, *\/*
+ *                   → abbreviated doc; `Accept: application/json` → full doc. npm 11 installs with
+ *                   the full doc. ETag + If-None-Match → 304.
+ * publish:          GET /<name> (corgi; errors ignored), then
+ *                   PUT /<name>  {_id, name, description, dist-tags, versions: {<v>: manifest},
+ *                                 access, _attachments: {"<name>-<v>.tgz": {content_type, data, length}}}
+ *                   → 201. Existing version → 409; digests are checked against the decoded bytes.
+ * deprecate:        GET /<name>?write=true, then PUT /<name> with the whole doc, versions[v].deprecated
+ *                   set ("" = undeprecate); no _attachments.
+ * unpublish p@v:    GET /<name>?write=true; PUT /<name>/-rev/<rev> without that version;
+ *                   GET /<name>?write=true; DELETE /<tarball path>/-rev/<rev> (tarball.controller).
+ * unpublish p (or the last version, --force): GET ?write=true; DELETE /<name>/-rev/<rev>.
+ * (libnpmpublish publish.js / unpublish.js, npm lib/commands/deprecate.js.) `_rev` is reported but not
+ * enforced: writes are serialised per request, not by CouchDB revisions.
+ */
+@ApiExcludeController()
+@UseFilters(NpmExceptionFilter)
+@UseGuards(NpmCredentialsGuard)
+@Controller(':org/npm')
+export class PackumentController {
+  constructor(
+    private readonly packuments: PackumentService,
+    private readonly publish: PublishService,
+    private readonly changes: ChangesService,
+  ) {}
+
+  @Get([':name', ':scope/:name'])
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: { org: string; scope?: string; name: string },
+    @Headers('accept') accept: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Query('write') write: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const abbreviated = wantsAbbreviated(accept) && write !== 'true';
+    const doc = await this.packuments.render(principal, params.org, routeName(params), abbreviated);
+    res.setHeader('ETag', doc.etag);
+    res.setHeader('Vary', 'Accept, Authorization');
+    res.setHeader('Cache-Control', 'private, no-cache');
+    if (ifNoneMatch === doc.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.status(200).type(abbreviated ? 'application/vnd.npm.install-v1+json; charset=utf-8' : 'application/json; charset=utf-8').send(doc.body);
+  }
+
+  @Put(':name')
+  async put(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<PutResult> {
+    const result = await this.publish.put(principal, org, name, req, false);
+    res.status(result.created ? 201 : 200);
+    return result;
+  }
+
+  @Put(':name/-rev/:rev')
+  async putRevision(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<PutResult> {
+    const result = await this.publish.put(principal, org, name, req, true);
+    res.status(result.created ? 201 : 200);
+    return result;
+  }
+
+  @Delete(':name/-rev/:rev')
+  @HttpCode(200)
+  async unpublish(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Req() req: Request): Promise<{ ok: true }> {
+    await this.changes.unpublishPackage(principal, org, name, req);
+    return { ok: true };
+  }
+}

@@ -1,0 +1,63 @@
+import { Controller, Delete, Get, Headers, HttpCode, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { NotFoundError, PackageService } from '@packgate/registries/core';
+import { ChangesService } from '../changes.service';
+import { NpmAccessService } from '../npm-access.service';
+import { NpmCredentialsGuard } from '../npm-credentials.guard';
+import { NpmExceptionFilter } from '../npm-exception.filter';
+import { routeName } from './route-names';
+
+/**
+ * Tarballs at the `dist.tarball` URLs the packument hands out: `/<name>/-/<name>-<v>.tgz`, scoped
+ * `/@scope/name/-/name-<v>.tgz` (literal slash, as on registry.npmjs.org; `%2f` works too).
+ *
+ * install:    GET <dist.tarball>, with the token when on the registry's host (npm-registry-fetch
+ *             auth.js) → 200 bytes, ETag = content digest; npm verifies `dist.integrity`.
+ * unpublish:  DELETE <tarball path>/-rev/<rev> after the version was dropped (libnpmpublish
+ *             unpublish.js) → 200 even when the PUT already removed the file.
+ */
+@ApiExcludeController()
+@UseFilters(NpmExceptionFilter)
+@UseGuards(NpmCredentialsGuard)
+@Controller(':org/npm')
+export class TarballController {
+  constructor(
+    private readonly access: NpmAccessService,
+    private readonly packages: PackageService,
+    private readonly changes: ChangesService,
+  ) {}
+
+  @Get([':name/-/:filename', ':scope/:name/-/:filename'])
+  async download(
+    @CurrentPrincipal() principal: Principal,
+    @Param() params: { org: string; scope?: string; name: string; filename: string },
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { pkg } = await this.access.readable(principal, params.org, routeName(params));
+    const file = await this.packages.findFile(pkg.id, params.filename);
+    if (!file) throw new NotFoundError(`no tarball ${params.filename.slice(0, 100)} in ${pkg.name}`);
+    const etag = `"${file.blobDigest}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', pkg.private ? 'private, max-age=31536000, immutable' : 'public, max-age=31536000, immutable');
+    if (ifNoneMatch === etag) {
+      res.status(304).end();
+      return;
+    }
+    const stream = await this.packages.openFile(file);
+    res.status(200);
+    res.setHeader('Content-Type', 'application/octet-stream');
+    res.setHeader('Content-Length', String(file.size));
+    await pipeline(stream, res).catch(() => res.destroy());
+  }
+
+  @Delete([':name/-/:filename/-rev/:rev', ':scope/:name/-/:filename/-rev/:rev'])
+  @HttpCode(200)
+  async remove(@CurrentPrincipal() principal: Principal, @Param() params: { org: string; scope?: string; name: string; filename: string }, @Req() req: Request): Promise<{ ok: true }> {
+    await this.changes.deleteTarball(principal, params.org, routeName(params), params.filename, req);
+    return { ok: true };
+  }
+}

@@ -1,0 +1,2 @@
+export * from './npm.module';
+export * from './npm-options';

@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ChangesService } from './changes.service';
+import { DistTagsController } from './controllers/dist-tags.controller';
+import { MiscController } from './controllers/misc.controller';
+import { PackumentController } from './controllers/packument.controller';
+import { TarballController } from './controllers/tarball.controller';
+import { NpmTokensController } from './controllers/tokens.controller';
+import { NpmAccessService } from './npm-access.service';
+import { NpmCredentialsGuard } from './npm-credentials.guard';
+import { NpmExceptionFilter } from './npm-exception.filter';
+import { DEFAULT_MAX_BODY, NPM_OPTIONS, parseByteSize } from './npm-options';
+import { NpmTokensService } from './npm-tokens.service';
+import { PackumentService } from './packument.service';
+import { PublishService } from './publish.service';
+import { SearchService } from './search.service';
+
+/**
+ * The npm registry at `/{org}/npm/` (design.md §5): wire protocol only, on top of the core package
+ * service, the global auth group and the one evaluator.
+ */
+@Module({})
+export class NpmModule {
+  /** Controllers are registered in this order: the fixed `/-/...` routes before the `:name` ones. */
+  static forRoot(config: { publicUrl: string }, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: NpmModule,
+      controllers: [MiscController, NpmTokensController, DistTagsController, TarballController, PackumentController],
+      providers: [
+        { provide: NPM_OPTIONS, useValue: { config, maxBodyBytes: parseByteSize('PACKGATE_NPM_MAX_BODY', env.PACKGATE_NPM_MAX_BODY, DEFAULT_MAX_BODY) } },
+        NpmAccessService,
+        PackumentService,
+        PublishService,
+        ChangesService,
+        SearchService,
+        NpmTokensService,
+        NpmCredentialsGuard,
+        NpmExceptionFilter,
+      ],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Principal } from '@packgate/auth';
+import { Package, PackageService } from '@packgate/registries/core';
+import { NpmAccessService } from './npm-access.service';
+import { NPM_OPTIONS, NpmOptions } from './npm-options';
+import { NpmName, parseNpmName } from './npm-names';
+import { tarballUrl } from './npm-urls';
+import { Packument, StoredVersion, abbreviatePackument, buildPackument } from './packument';
+import { npmMetadata, revisionOf } from './package-metadata';
+
+export interface RenderedPackument {
+  body: string;
+  etag: string;
+}
+
+interface CacheEntry {
+  stamp: string;
+  full: RenderedPackument;
+  abbreviated: RenderedPackument;
+}
+
+const CACHE_SIZE = 2000;
+
+/**
+ * Packuments from stored rows. Rendered JSON is cached per package and dropped when the package's
+ * revision (bumped by every npm change), update time or public URL changes; the access check still
+ * runs on every request against a fresh package row.
+ */
+@Injectable()
+export class PackumentService {
+  private readonly cache = new Map<number, CacheEntry>();
+
+  constructor(
+    private readonly access: NpmAccessService,
+    private readonly packages: PackageService,
+    @Inject(NPM_OPTIONS) private readonly options: NpmOptions,
+  ) {}
+
+  async render(principal: Principal, slug: string, nameText: string, abbreviated: boolean): Promise<RenderedPackument> {
+    const { pkg } = await this.access.readable(principal, slug, nameText);
+    const stamp = `${npmMetadata(pkg).rev}:${pkg.updatedAt.getTime()}:${this.options.config.publicUrl}`;
+    let entry = this.cache.get(pkg.id);
+    if (!entry || entry.stamp !== stamp) {
+      const full = await this.document(slug, pkg);
+      entry = { stamp, full: rendered(full), abbreviated: rendered(abbreviatePackument(full)) };
+      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(pkg.id, entry);
+    }
+    return abbreviated ? entry.abbreviated : entry.full;
+  }
+
+  /** The full document, uncached (also what `?write=true` readers get). */
+  async document(slug: string, pkg: Package): Promise<Packument> {
+    const name = parseNpmName(pkg.name) as NpmName;
+    const detail = await this.packages.detail(pkg);
+    const meta = npmMetadata(pkg);
+    const versions: StoredVersion[] = detail.versions.map(({ version, files }) => {
+      const file = files[0];
+      const fileMeta = (file?.metadata ?? {}) as { integrity?: string; shasum?: string };
+      return {
+        version: version.version,
+        manifest: version.metadata,
+        createdAt: version.createdAt,
+        tarball: file ? { url: tarballUrl(this.options.config.publicUrl, slug, name, version.version), integrity: fileMeta.integrity, shasum: fileMeta.shasum } : null,
+      };
+    });
+    return buildPackument({ name: name.full, rev: revisionOf(pkg), distTags: meta['dist-tags'], readme: meta.readme, created: pkg.createdAt, modified: pkg.updatedAt, versions });
+  }
+}
+
+function rendered(doc: Packument): RenderedPackument {
+  const body = JSON.stringify(doc);
+  return { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+}

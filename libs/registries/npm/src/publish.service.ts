@@ -1,0 +1,125 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuditService, Principal, clientIp } from '@packgate/auth';
+import { BLOB_STORE, BlobStore, ConflictError, InvalidInputError, Package, PackageService, normalizePackageName } from '@packgate/registries/core';
+import { MetadataEdit, planMetadataEdit } from './metadata-edit';
+import { NpmAccessService, NpmTarget } from './npm-access.service';
+import { VersionExistsError } from './npm-errors';
+import { tarballFilename } from './npm-names';
+import { NPM_OPTIONS, NpmOptions } from './npm-options';
+import { npmMetadata, pruneDistTags } from './package-metadata';
+import { readPublishBody } from './publish-body-reader';
+import { PublishPlan, hasAttachments, integrityOf, planPublish, verifyTarball } from './publish-document';
+
+export interface PutResult {
+  ok: true;
+  id: string;
+  rev?: string;
+  created: boolean;
+}
+
+/**
+ * `PUT /<name>` and `PUT /<name>/-rev/<rev>`: a publish when the document carries a tarball, else a
+ * metadata edit (deprecate, unpublish of versions). Write access is checked before the body is read.
+ */
+@Injectable()
+export class PublishService {
+  constructor(
+    private readonly access: NpmAccessService,
+    private readonly packages: PackageService,
+    private readonly audit: AuditService,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(NPM_OPTIONS) private readonly options: NpmOptions,
+  ) {}
+
+  async put(principal: Principal, slug: string, nameText: string, req: Request, allowRemoval: boolean): Promise<PutResult> {
+    const target = await this.access.writable(principal, slug, nameText);
+    const body = await readPublishBody(req, this.blobs, this.options.maxBodyBytes);
+    if (!body.staged && !hasAttachments(body.doc)) return this.edit(principal, target, body.doc, allowRemoval, req);
+    try {
+      if (!body.staged) throw new InvalidInputError('the attachment carries no data', 'BAD_BASE64');
+      const plan = planPublish(body.doc, target.name, body.attachmentKey);
+      verifyTarball(plan, { size: body.staged.size, sha512: body.staged.hashes.sha512!, sha1: body.staged.hashes.sha1! });
+      if (target.pkg && (await this.packages.findVersion(target.pkg.id, plan.version))) throw new VersionExistsError(target.name.full, plan.version);
+      return await this.publish(principal, target, plan, body.staged, req);
+    } catch (error) {
+      await body.staged?.discard();
+      if (error instanceof ConflictError) throw new VersionExistsError(target.name.full, String((body.doc.versions && Object.keys(body.doc.versions)[0]) ?? ''));
+      await this.audit.record({ org: target.org.slug, principal, action: 'npm.publish', resource: `npm:${target.name.full}`, result: 'failure', ip: clientIp(req), details: { reason: (error as Error).message.slice(0, 300) } });
+      throw error;
+    }
+  }
+
+  private async publish(principal: Principal, target: NpmTarget, plan: PublishPlan, staged: NonNullable<Awaited<ReturnType<typeof readPublishBody>>['staged']>, req: Request): Promise<PutResult> {
+    const integrity = integrityOf(staged.hashes.sha512!);
+    const shasum = staged.hashes.sha1!;
+    const dist: Record<string, unknown> = { ...((plan.manifest.dist as Record<string, unknown>) ?? {}), integrity, shasum };
+    delete dist.tarball;
+    const manifest: Record<string, unknown> = { ...plan.manifest, dist, _npmUser: { name: principal.kind === 'anonymous' ? 'anonymous' : principal.username } };
+    const stored = await this.packages.addFile({
+      orgId: target.org.id,
+      type: 'npm',
+      name: target.name.full,
+      normalizedName: normalizePackageName('npm', target.name.full),
+      version: plan.version,
+      versionMetadata: manifest,
+      filename: tarballFilename(target.name, plan.version),
+      staged,
+      fileMetadata: { integrity, shasum },
+    });
+    const pkg = (await this.packages.findPackage({ orgId: target.org.id, type: 'npm', normalizedName: stored.pkg.normalizedName })) ?? stored.pkg;
+    const meta = npmMetadata(pkg);
+    for (const tag of plan.tags) meta['dist-tags'][tag] = plan.version;
+    if (!meta['dist-tags'].latest) meta['dist-tags'].latest = plan.version;
+    if (plan.readme !== undefined && meta['dist-tags'].latest === plan.version) meta.readme = plan.readme.slice(0, 1024 * 1024);
+    meta.rev += 1;
+    await this.packages.updateMetadata(pkg, { ...meta });
+    await this.audit.record({
+      org: target.org.slug,
+      principal,
+      action: 'npm.publish',
+      resource: `npm:${target.name.full}@${plan.version}`,
+      result: 'success',
+      ip: clientIp(req),
+      details: { size: staged.size, integrity, tags: plan.tags, createdPackage: stored.created.package },
+    });
+    return { ok: true, id: target.name.full, created: stored.created.package };
+  }
+
+  private async edit(principal: Principal, target: NpmTarget, doc: Record<string, unknown>, allowRemoval: boolean, req: Request): Promise<PutResult> {
+    if (!target.pkg) throw new InvalidInputError(`package ${target.name.full} does not exist: a first publish must carry its tarball`);
+    const detail = await this.packages.detail(target.pkg);
+    const stored = new Map(detail.versions.map(({ version }) => [version.version, version.metadata]));
+    const edit: MetadataEdit = planMetadataEdit(doc, target.name, stored, allowRemoval);
+    for (const { version, message } of edit.deprecations) {
+      const row = detail.versions.find((entry) => entry.version.version === version)!.version;
+      const metadata = { ...row.metadata };
+      if (message === null) delete metadata.deprecated;
+      else metadata.deprecated = message;
+      await this.packages.updateVersion(row, { metadata });
+    }
+    const remaining = [...stored.keys()].filter((version) => !edit.removals.includes(version));
+    if (edit.removals.length > 0 && remaining.length === 0) {
+      await this.packages.deletePackage(target.pkg);
+    } else {
+      for (const version of edit.removals) await this.packages.deleteVersion(detail.versions.find((entry) => entry.version.version === version)!.version);
+      await this.touch(target.pkg, remaining);
+    }
+    const ip = clientIp(req);
+    for (const { version, message } of edit.deprecations) {
+      await this.audit.record({ org: target.org.slug, principal, action: message === null ? 'npm.undeprecate' : 'npm.deprecate', resource: `npm:${target.name.full}@${version}`, result: 'success', ip, details: message ? { message: message.slice(0, 200) } : undefined });
+    }
+    for (const version of edit.removals) {
+      await this.audit.record({ org: target.org.slug, principal, action: 'npm.unpublish', resource: `npm:${target.name.full}@${version}`, result: 'success', ip });
+    }
+    return { ok: true, id: target.name.full, created: false };
+  }
+
+  /** Records a change: prunes dist-tags to the versions left and bumps the revision. */
+  async touch(pkg: Package, versions: string[]): Promise<void> {
+    const meta = npmMetadata(pkg);
+    meta['dist-tags'] = pruneDistTags(meta['dist-tags'], versions);
+    meta.rev += 1;
+    await this.packages.updateMetadata(pkg, { ...meta });
+  }
+}

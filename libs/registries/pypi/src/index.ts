@@ -1,0 +1,2 @@
+export * from './pypi.module';
+export * from './pypi-options';

@@ -1,0 +1,58 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { AuthenticationError, PermissionDeniedError } from '@packgate/auth';
+import { RegistryError } from '@packgate/registries/core';
+
+export const BASIC_CHALLENGE = 'Basic realm="Packgate"';
+
+/**
+ * PyPI errors as pip and twine show them: plain text, the message also in the HTTP reason phrase
+ * (twine prints it; warehouse `forklift/utils.py` does the same), one Basic challenge on 401 so pip
+ * can retry with keyring/netrc credentials. A duplicate file is a 400 whose reason contains
+ * "already exist" so `twine upload --skip-existing` passes over it.
+ */
+@Catch()
+export class PypiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('PypiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const { status, message } = this.describe(exception);
+    if (status === 401) res.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
+    res.statusMessage = reasonPhrase(message);
+    res.status(status).type('text/plain; charset=utf-8').send(`${message}\n`);
+  }
+
+  private describe(exception: unknown): { status: number; message: string } {
+    if (exception instanceof AuthenticationError) {
+      const reasons = Object.entries(exception.reasons).map(([method, reason]) => `${method}: ${reason}`);
+      return { status: 401, message: `Invalid credentials (${reasons.join('; ')})` };
+    }
+    if (exception instanceof PermissionDeniedError) {
+      return exception.anonymous ? { status: 401, message: 'Authentication required' } : { status: 403, message: `Forbidden: ${exception.reason}` };
+    }
+    if (exception instanceof RegistryError) {
+      if (exception.code === 'FILE_EXISTS') return { status: 400, message: exception.message };
+      return { status: exception.status, message: exception.message };
+    }
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
+      return { status: exception.getStatus(), message };
+    }
+    const status = (exception as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return { status, message: (exception as Error).message };
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return { status: 500, message: 'Internal server error' };
+  }
+}
+
+/** Node refuses non-Latin-1 and CR/LF in the status line: keep printable ASCII, bounded. */
+export function reasonPhrase(message: string): string {
+  const clean = message.replace(/[^\x20-\x7e]+/g, ' ').trim().slice(0, 200);
+  return clean || 'Error';
+}

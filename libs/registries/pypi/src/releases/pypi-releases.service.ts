@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { AccessService, AuditService, IdentityService, Principal } from '@packgate/auth';
+import { NotFoundError, Package, PackageService, PackageVersion, normalizePypiName } from '@packgate/registries/core';
+import { sameVersion } from '../pep440';
+import { pypiResource } from '../pypi-projects.service';
+import { PypiIndexService } from '../simple/pypi-index.service';
+import type { PypiReleaseDto, YankReleaseDto } from './pypi-release.dto';
+
+/** Yank, delete a release, delete one file: package:write through the evaluator, audited. */
+@Injectable()
+export class PypiReleasesService {
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly packages: PackageService,
+    private readonly access: AccessService,
+    private readonly audit: AuditService,
+    private readonly index: PypiIndexService,
+  ) {}
+
+  async yank(principal: Principal, slug: string, name: string, version: string, body: YankReleaseDto): Promise<PypiReleaseDto> {
+    const { pkg, release } = await this.writableRelease(principal, slug, name, version);
+    const updated = await this.packages.updateVersion(release, { yanked: body.yanked, yankedReason: body.yanked ? (body.yankedReason ?? null) : null });
+    await this.touch(pkg);
+    await this.record(principal, slug, body.yanked ? 'pypi.yank' : 'pypi.unyank', `pypi:${pkg.normalizedName}==${release.version}`, body.yanked ? { reason: body.yankedReason ?? null } : undefined);
+    return this.describe(pkg, updated);
+  }
+
+  async deleteRelease(principal: Principal, slug: string, name: string, version: string): Promise<void> {
+    const { pkg, release } = await this.writableRelease(principal, slug, name, version);
+    await this.packages.deleteVersion(release);
+    await this.touch(pkg);
+    await this.record(principal, slug, 'pypi.release-deleted', `pypi:${pkg.normalizedName}==${release.version}`);
+  }
+
+  async deleteFile(principal: Principal, slug: string, name: string, version: string, filename: string): Promise<void> {
+    const { pkg, release } = await this.writableRelease(principal, slug, name, version);
+    const file = await this.packages.findFile(pkg.id, filename);
+    if (!file || file.versionId !== release.id) throw new NotFoundError(`no file ${filename} in ${pkg.normalizedName} ${release.version}`);
+    await this.packages.deleteFile(file);
+    await this.touch(pkg);
+    await this.record(principal, slug, 'pypi.file-deleted', `pypi:${pkg.normalizedName}/${filename}`);
+  }
+
+  private async writableRelease(principal: Principal, slug: string, name: string, version: string): Promise<{ pkg: Package; release: PackageVersion }> {
+    const normalized = normalizePypiName(name);
+    const org = await this.identity.findOrg(slug);
+    const pkg = org ? await this.packages.findPackage({ orgId: org.id, type: 'pypi', normalizedName: normalized }) : null;
+    const resource = pypiResource(slug, normalized, pkg);
+    if (!pkg || !this.access.can(principal, { action: 'package:read', resource }).allowed) throw new NotFoundError(`no pypi package ${normalized} in ${slug}`);
+    this.access.assert(principal, { action: 'package:write', resource });
+    const release = (await this.packages.findVersion(pkg.id, version)) ?? (await this.findNormalized(pkg, version));
+    if (!release) throw new NotFoundError(`no release ${version} of ${normalized}`);
+    return { pkg, release };
+  }
+
+  private async findNormalized(pkg: Package, version: string): Promise<PackageVersion | undefined> {
+    const detail = await this.packages.detail(pkg);
+    return detail.versions.find((entry) => sameVersion(entry.version.version, version))?.version;
+  }
+
+  private async describe(pkg: Package, release: PackageVersion): Promise<PypiReleaseDto> {
+    const detail = await this.packages.detail(pkg);
+    const files = detail.versions.find((entry) => entry.version.id === release.id)?.files ?? [];
+    return {
+      name: pkg.normalizedName,
+      version: release.version,
+      yanked: release.yanked,
+      yankedReason: release.yankedReason,
+      files: files.map((file) => ({ filename: file.filename, size: file.size, sha256: file.blobDigest.replace(/^sha256:/, '') })),
+    };
+  }
+
+  /** Bumps the package's updatedAt: index views cached anywhere are keyed by it. */
+  private async touch(pkg: Package): Promise<void> {
+    await this.packages.updateMetadata(pkg, pkg.metadata);
+    this.index.forget(pkg.id);
+  }
+
+  private record(principal: Principal, org: string, action: string, resource: string, details?: Record<string, unknown>): Promise<void> {
+    return this.audit.record({ org, principal, action, resource, result: 'success', details });
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { Principal, TtlCache } from '@packgate/auth';
+import { Package, PackageService } from '@packgate/registries/core';
+import { compareVersions } from '../pep440';
+import { PypiProjectsService } from '../pypi-projects.service';
+import type { SimpleFileView, SimpleProjectView } from './simple-render';
+
+/**
+ * Builds the simple-index views from stored rows, after the read check (which always runs on fresh
+ * rows). Views are reused for a moment keyed by the package's `updatedAt`, which every upload and
+ * every yank/delete of this module bumps, so another node's change is seen at once unless it
+ * happened within the same second (then within VIEW_TTL_MS).
+ */
+const VIEW_TTL_MS = 2000;
+
+@Injectable()
+export class PypiIndexService {
+  private readonly views = new TtlCache<string, SimpleProjectView>(VIEW_TTL_MS, 2000);
+
+  constructor(
+    private readonly projects: PypiProjectsService,
+    private readonly packages: PackageService,
+  ) {}
+
+  async projectNames(principal: Principal, slug: string): Promise<string[]> {
+    return (await this.projects.readableNames(principal, slug)).sort();
+  }
+
+  async project(principal: Principal, slug: string, project: string): Promise<SimpleProjectView> {
+    const { pkg } = await this.projects.readable(principal, slug, project);
+    const key = `${pkg.id}:${pkg.updatedAt.getTime()}`;
+    const cached = this.views.get(key);
+    if (cached) return cached;
+    const view = await this.build(pkg);
+    this.views.set(key, view);
+    return view;
+  }
+
+  /** Drops this node's views of a package at once (after an upload, yank or delete here). */
+  forget(packageId: number): void {
+    this.views.deleteWhere((key) => key.startsWith(`${packageId}:`));
+  }
+
+  private async build(pkg: Package): Promise<SimpleProjectView> {
+    const detail = await this.packages.detail(pkg);
+    const files: SimpleFileView[] = [];
+    const versions = detail.versions.map((entry) => entry.version.version).sort(compareVersions);
+    const order = new Map(versions.map((version, index) => [version, index]));
+    const sorted = [...detail.versions].sort((a, b) => order.get(a.version.version)! - order.get(b.version.version)!);
+    for (const { version, files: versionFiles } of sorted) {
+      for (const file of versionFiles) {
+        const meta = file.metadata as { requiresPython?: string | null; coreMetadataSha256?: string };
+        files.push({
+          filename: file.filename,
+          url: `../../files/${encodeURIComponent(pkg.normalizedName)}/${encodeURIComponent(file.filename)}`,
+          sha256: file.blobDigest.replace(/^sha256:/, ''),
+          size: file.size,
+          uploadTime: file.createdAt,
+          requiresPython: meta.requiresPython ?? null,
+          coreMetadataSha256: meta.coreMetadataSha256 ?? null,
+          yanked: version.yanked ? (version.yankedReason ?? '') : false,
+        });
+      }
+    }
+    return { name: pkg.normalizedName, versions, files };
+  }
+}
