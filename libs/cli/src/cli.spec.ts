@@ -4,7 +4,7 @@ import { decodeToken, deriveRootKey, mintToken, verifyTokenSignature } from '@pa
 
 const { parseWhen, relative } = require('./time');
 const { parseArgs, UsageError } = require('./args');
-const { describeCaveat, derive, decode, encodeV2 } = require('./token');
+const { describeCaveat, derive, decode } = require('./token');
 const { iniSet, iniList } = require('./configure');
 
 const NOW = Date.UTC(2027, 0, 1, 12, 0, 0);
@@ -63,7 +63,6 @@ describe('derive (offline) matches the server codec', () => {
     expect(decoded.conditions).toHaveLength(6);
     expect(() => verifyTokenSignature(decoded, deriveRootKey(SECRET, ID, 'n'))).not.toThrow();
     expect(decode(derived).caveats).toEqual(decoded.conditions);
-    expect(encodeV2(decode(token).macaroon)).toEqual(decode(token).macaroon.exportBinary());
   });
 });
 

@@ -5,7 +5,7 @@ const { resolveOrg, resolveUrl } = require('./config');
 const configure = require('./configure');
 const { readToken, writeSecretFile } = require('./io');
 const { parseWhen, relative, isoSeconds } = require('./time');
-const { TokenError, checkActions, checkCidrs, checkPackages, decode, derive, describeCaveat } = require('./token');
+const { TokenError, checkCondition, decode, derive, describeCaveat } = require('./token');
 
 const WARNING =
   'Tokens are passwords: anyone holding one acts as you. Prefer -f FILE over the terminal and shell history, a short expiry (-e) and a narrow scope (-r, -p, --actions read).';
@@ -163,7 +163,7 @@ const COMMANDS = {
   async create(ctx) {
     const { values } = ctx;
     if (!values.roles) throw new UsageError('give the token roles with -r (e.g. -r pypi:read or -r api,npm:write)');
-    if (values.packages) checkPackages(values.packages);
+    if (values.packages) checkCondition(`packages=${values.packages.join(',')}`);
     let expiresAt;
     if (values.expires !== undefined) {
       const at = parseWhen(values.expires);
@@ -195,18 +195,10 @@ const COMMANDS = {
     }
     if (values.roles) conditions.push(`roles=${values.roles.join(',')}`);
     if (values.orgs) conditions.push(`orgs=${values.orgs.join(',')}`);
-    if (values.packages) {
-      checkPackages(values.packages);
-      conditions.push(`packages=${values.packages.join(',')}`);
-    }
-    if (values.actions) {
-      checkActions(values.actions);
-      conditions.push(`actions=${values.actions.join(',')}`);
-    }
-    if (values.ip) {
-      checkCidrs(values.ip);
-      conditions.push(`ip=${values.ip.join(',')}`);
-    }
+    if (values.packages) conditions.push(`packages=${values.packages.join(',')}`);
+    if (values.actions) conditions.push(`actions=${values.actions.join(',')}`);
+    if (values.ip) conditions.push(`ip=${values.ip.join(',')}`);
+    conditions.forEach(checkCondition);
     if (conditions.length === 0) throw new UsageError('nothing to add: give at least one of -e, --not-before, -r, -o, -p, --actions, --ip');
     const parent = await readToken(values.file, ctx.io);
     const token = derive(parent, conditions);

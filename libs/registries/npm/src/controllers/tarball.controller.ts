@@ -2,7 +2,7 @@ import { Controller, Delete, Get, Headers, HttpCode, Param, Req, Res, UseFilters
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
 import { NotFoundError, PackageService } from '@packgate/registries/core';
 import { ChangesService } from '../changes.service';
 import { NpmAccessService } from '../npm-access.service';
@@ -30,6 +30,7 @@ export class TarballController {
     private readonly changes: ChangesService,
   ) {}
 
+  @AcceptsLinkToken()
   @Get([':name/-/:filename', ':scope/:name/-/:filename'])
   async download(
     @CurrentPrincipal() principal: Principal,

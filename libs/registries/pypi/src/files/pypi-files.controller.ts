@@ -2,7 +2,7 @@ import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
 import { PypiExceptionFilter } from '../pypi-exception.filter';
 import { parseRange } from './byte-range';
 import { PypiFilesService } from './pypi-files.service';
@@ -20,6 +20,7 @@ import { PypiFilesService } from './pypi-files.service';
 export class PypiFilesController {
   constructor(private readonly files: PypiFilesService) {}
 
+  @AcceptsLinkToken()
   @Get(':project/:filename')
   async download(@Param('org') org: string, @Param('project') project: string, @Param('filename') filename: string, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal): Promise<void> {
     const found = await this.files.find(principal, org, project, filename);

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
 import { InvalidInputError, RegistryError, normalizePypiName } from '@packgate/registries/core';
 import { PypiExceptionFilter } from '../pypi-exception.filter';
 import { negotiateSimpleFormat } from './negotiation';
@@ -27,6 +27,7 @@ import { renderProjectHtml, renderProjectJson, renderProjectListHtml, renderProj
 export class PypiSimpleController {
   constructor(private readonly index: PypiIndexService) {}
 
+  @AcceptsLinkToken()
   @Get()
   async projects(@Param('org') org: string, @Query('format') format: string | undefined, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal): Promise<void> {
     if (!req.path.endsWith('/')) return redirect(res, `simple/${query(req)}`);
@@ -35,6 +36,7 @@ export class PypiSimpleController {
     send(res, chosen.contentType, principal, chosen.kind === 'json' ? renderProjectListJson(names) : renderProjectListHtml(names));
   }
 
+  @AcceptsLinkToken()
   @Get(':project')
   async project(@Param('org') org: string, @Param('project') project: string, @Query('format') format: string | undefined, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal): Promise<void> {
     const normalized = normalizePypiName(project);
