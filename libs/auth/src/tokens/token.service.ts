@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -8,7 +8,7 @@ import { TtlCache } from '../cache/ttl-cache';
 import { AccessToken } from '../entities/access-token.entity';
 import { CredentialRejected } from '../errors';
 import { IdentityService } from '../identity/identity.service';
-import { CaveatError, applyCaveats, parseCaveat } from '../macaroons/caveats';
+import { Caveat, CaveatError, applyCaveats, parseCaveat } from '../macaroons/caveats';
 import { TokenFormatError, decodeToken, deriveRootKey, mintToken, verifyTokenSignature } from '../macaroons/token-codec';
 
 export interface IssuedToken {
@@ -26,6 +26,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 @Injectable()
 export class TokenService {
   private readonly records: TtlCache<string, AccessToken | null>;
+  /** HMAC of a verified token string → what verification established about it. */
+  private readonly verified = new TtlCache<string, { tokenId: string; nonce: string; caveats: Caveat[] }>(5 * 60_000, 50_000);
 
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
@@ -78,27 +80,9 @@ export class TokenService {
    * safe to show the caller.
    */
   async authenticate(text: string, context: { ip?: string; now?: number } = {}): Promise<TokenPrincipal> {
-    let decoded;
-    try {
-      decoded = decodeToken(text);
-    } catch (error) {
-      throw new CredentialRejected(error instanceof TokenFormatError ? error.message : 'malformed token');
-    }
-    const record = await this.cachedRecord(decoded.tokenId);
-    if (!record) throw new CredentialRejected('unknown or revoked token');
-    try {
-      verifyTokenSignature(decoded, deriveRootKey(this.options.secret, record.id, record.nonce));
-    } catch {
-      throw new CredentialRejected('token signature is invalid (rotated, or altered)');
-    }
+    const { record, caveats } = await this.verify(text);
     const now = context.now ?? Math.floor(Date.now() / 1000);
     if (record.expiresAt && record.expiresAt.getTime() / 1000 <= now) throw new CredentialRejected('token expired');
-    let caveats;
-    try {
-      caveats = decoded.conditions.map(parseCaveat);
-    } catch (error) {
-      throw new CredentialRejected(error instanceof CaveatError ? error.message : 'invalid caveat');
-    }
     const applied = applyCaveats(caveats, new Set(record.roles), { now, ip: context.ip });
     if ('refused' in applied) throw new CredentialRejected(applied.refused);
 
@@ -119,6 +103,41 @@ export class TokenService {
       creatorIsAdmin: user.isAdmin,
       restrictions: applied.restrictions,
     };
+  }
+
+  /**
+   * Signature check, with a memory of tokens already verified against the record's current nonce:
+   * the macaroon is decoded and its HMAC chain recomputed once, not on every request of an install.
+   * Rotation changes the nonce and deletion removes the record, so neither is served from here.
+   */
+  private async verify(text: string): Promise<{ record: AccessToken; caveats: Caveat[] }> {
+    const key = createHmac('sha256', this.options.secret).update(text).digest('base64url');
+    const remembered = this.verified.get(key);
+    if (remembered) {
+      const record = await this.cachedRecord(remembered.tokenId);
+      if (record && record.nonce === remembered.nonce) return { record, caveats: remembered.caveats };
+    }
+    let decoded;
+    try {
+      decoded = decodeToken(text);
+    } catch (error) {
+      throw new CredentialRejected(error instanceof TokenFormatError ? error.message : 'malformed token');
+    }
+    const record = await this.cachedRecord(decoded.tokenId);
+    if (!record) throw new CredentialRejected('unknown or revoked token');
+    try {
+      verifyTokenSignature(decoded, deriveRootKey(this.options.secret, record.id, record.nonce));
+    } catch {
+      throw new CredentialRejected('token signature is invalid (rotated, or altered)');
+    }
+    let caveats: Caveat[];
+    try {
+      caveats = decoded.conditions.map(parseCaveat);
+    } catch (error) {
+      throw new CredentialRejected(error instanceof CaveatError ? error.message : 'invalid caveat');
+    }
+    this.verified.set(key, { tokenId: record.id, nonce: record.nonce, caveats });
+    return { record, caveats };
   }
 
   private async cachedRecord(id: string): Promise<AccessToken | null> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { TtlCache } from '@packgate/auth';
 import type { PackageType } from '@packgate/auth';
 import { Blob } from './entities/blob.entity';
 import { PackageFile } from './entities/package-file.entity';
@@ -15,6 +16,11 @@ export interface PackageRef {
   type: PackageType;
   normalizedName: string;
 }
+
+/** How long a package row may be served from memory on a node that did not change it. */
+export const PACKAGE_CACHE_MS = 2000;
+
+const cacheKey = (ref: PackageRef) => `${ref.orgId}\n${ref.type}\n${ref.normalizedName}`;
 
 export interface NewFile {
   orgId: number;
@@ -48,6 +54,8 @@ export interface PackageDetail {
  */
 @Injectable()
 export class PackageService {
+  private readonly cache = new TtlCache<string, Package>(PACKAGE_CACHE_MS, 20_000);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(Package) private readonly packages: Repository<Package>,
@@ -56,8 +64,26 @@ export class PackageService {
     @Inject(BLOB_STORE) readonly blobs: BlobStore,
   ) {}
 
-  findPackage(ref: PackageRef): Promise<Package | null> {
-    return this.packages.findOne({ where: { orgId: ref.orgId, type: ref.type, normalizedName: ref.normalizedName } });
+  /**
+   * The package row, from a short-lived cache: every registry request reads it (visibility and
+   * permission mode decide access). Writes made through this service drop the entry at once; other
+   * nodes see a change within PACKAGE_CACHE_MS. Callers get a copy they may modify.
+   */
+  async findPackage(ref: PackageRef): Promise<Package | null> {
+    const key = cacheKey(ref);
+    let pkg = this.cache.get(key);
+    if (!pkg) {
+      const found = await this.packages.findOne({ where: { orgId: ref.orgId, type: ref.type, normalizedName: ref.normalizedName } });
+      if (!found) return null;
+      this.cache.set(key, found);
+      pkg = found;
+    }
+    return this.packages.create({ ...pkg, metadata: structuredClone(pkg.metadata) });
+  }
+
+  /** Drops a package from the cache; for code that writes package rows itself. */
+  forget(ref: PackageRef): void {
+    this.cache.delete(cacheKey(ref));
   }
 
   listPackages(orgId: number, type?: PackageType): Promise<Package[]> {
@@ -112,8 +138,9 @@ export class PackageService {
       throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
     }
     await input.staged.commit();
+    this.forget(input);
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      const stored = await this.dataSource.transaction(async (manager) => {
         const now = new Date();
         let pkg = await manager.findOne(Package, { where: { orgId: input.orgId, type: input.type, normalizedName: input.normalizedName } });
         const createdPackage = !pkg;
@@ -159,7 +186,10 @@ export class PackageService {
         await this.addBlobReference(manager, input.staged.digest, input.staged.size);
         return { pkg, version, file, created: { package: createdPackage, version: createdVersion } };
       });
+      this.forget(input);
+      return stored;
     } catch (error) {
+      this.forget(input);
       if (isUniqueViolation(error)) throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
       throw error;
     }
@@ -169,13 +199,17 @@ export class PackageService {
     if (changes.private !== undefined) pkg.private = changes.private;
     if (changes.permissionMode !== undefined) pkg.permissionMode = changes.permissionMode;
     pkg.updatedAt = new Date();
-    return this.packages.save(pkg);
+    const saved = await this.packages.save(pkg);
+    this.forget(pkg);
+    return saved;
   }
 
   async updateMetadata(pkg: Package, metadata: Record<string, unknown>): Promise<Package> {
     pkg.metadata = metadata;
     pkg.updatedAt = new Date();
-    return this.packages.save(pkg);
+    const saved = await this.packages.save(pkg);
+    this.forget(pkg);
+    return saved;
   }
 
   async updateVersion(version: PackageVersion, changes: Partial<Pick<PackageVersion, 'metadata' | 'yanked' | 'yankedReason'>>): Promise<PackageVersion> {
@@ -196,6 +230,7 @@ export class PackageService {
       await manager.delete(PackageVersion, { packageId: pkg.id });
       await manager.delete(Package, { id: pkg.id });
     });
+    this.forget(pkg);
   }
 
   async deleteVersion(version: PackageVersion): Promise<void> {

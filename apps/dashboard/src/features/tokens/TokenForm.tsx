@@ -56,7 +56,7 @@ export function TokenForm({ roles, rolesError, rolesLoading, onCreated }: { role
         <label htmlFor="token-expires">Expires on (optional)</label>
         <input id="token-expires" type="date" min={todayInputValue()} value={expires} onChange={(e) => setExpires(e.target.value)} aria-describedby="token-expires-hint" />
         <span id="token-expires-hint" className="hint">
-          Leave empty for a token that does not expire. It stops working at the end of the chosen day.
+          Leave empty for the default of one year. The token stops working at the end of the chosen day.
         </span>
       </div>
       <ErrorMessage error={error} title="Could not create the token" />

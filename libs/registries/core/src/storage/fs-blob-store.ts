@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -65,9 +65,13 @@ export class FsBlobStore implements BlobStore {
     const counter = new HashingCounter(algorithms, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
     const tmpPath = path.join(this.tmpDir, randomUUID());
     await fs.mkdir(this.tmpDir, { recursive: true });
+    // Open before streaming: a source that fails at once must not race the file's creation,
+    // or the clean-up below could run before the file exists and leave it behind.
+    const handle = await fs.open(tmpPath, 'wx', 0o640);
     try {
-      await pipeline(source, counter, createWriteStream(tmpPath, { flags: 'wx', mode: 0o640 }));
+      await pipeline(source, counter, handle.createWriteStream({ highWaterMark: 256 * 1024 }));
     } catch (error) {
+      await handle.close().catch(() => undefined);
       await fs.rm(tmpPath, { force: true });
       throw error;
     }

@@ -170,6 +170,7 @@ export class RepositoryService {
       if (tag !== null) await this.putTag(manager, pkg.id, tag, digest);
       await manager.update(Package, { id: pkg.id }, { updatedAt: new Date() });
     });
+    this.packages.forget(pkg);
   }
 
   /** Deletes a manifest, every tag pointing at it, and the references it held. */
