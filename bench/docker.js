@@ -3,9 +3,10 @@
  * installed, Debian's `docker-registry` (CNCF distribution 2.8, htpasswd/bcrypt auth) side by side on
  * loopback, each with a temporary data dir, and measures in the same run:
  *   - a 200 MiB layer pushed and pulled with skopeo (MB/s each way);
- *   - blob GET MB/s (autocannon, 50 MiB blob; Packgate with a registry token, distribution Basic);
- *   - authenticated manifest GETs per second (Packgate: registry bearer token from /v2/token;
- *     distribution: Basic, which runs bcrypt on every request);
+ *   - blob GET MB/s (keep-alive GET loops, 50 MiB blob; Packgate with a registry token,
+ *     distribution Basic) and authenticated manifest GETs per second (autocannon; Packgate: registry
+ *     bearer token from /v2/token; distribution: Basic, which runs bcrypt on every request), both
+ *     as the best of BENCH_ROUNDS rounds with the two registries measured alternately;
  *   - the server's peak RSS while a 50 MiB and a 500 MiB layer are pushed (streaming: ~flat).
  * Peers from the issue on this kind of machine: distribution ≈ 800 MiB/s blob reads, ≈ 29 manifest
  * req/s; Verdaccio JWT packuments ≈ 740 req/s. Targets: blob reads ≥ distribution, pushes no slower,
@@ -15,56 +16,16 @@
 const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const autocannon = require('autocannon');
+const { DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate: startServer, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
 
-const ROOT = path.join(__dirname, '..');
 const VERDACCIO_JWT_RPS = 740;
-const DURATION = Number(process.env.BENCH_DURATION || 5);
 const MiB = 1024 * 1024;
 const USER = 'bench';
 const PASSWORD = 'bench-user-password-1';
 const MANIFEST_ACCEPT = 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json';
-
-const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitFor(url, child, okStatuses = [200], timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`);
-    try {
-      if (okStatuses.includes((await fetch(url)).status)) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref();
-  });
-}
 
 function runTool(command, args) {
   return new Promise((resolve, reject) => {
@@ -79,7 +40,7 @@ function runTool(command, args) {
 /**
  * An OCI layout with one random (incompressible) layer of about `size` bytes, gzip-framed (a
  * multi-member gzip of stored-quality chunks) so skopeo copies it as is instead of compressing it:
- * the figures then measure the registries, not skopeo's gzip. of `size` bytes, written in 4 MiB pieces. */
+ * the figures then measure the registries, not skopeo's gzip. Written in 4 MiB pieces. */
 function makeLayout(dir, size) {
   const blobs = path.join(dir, 'blobs', 'sha256');
   fs.mkdirSync(blobs, { recursive: true });
@@ -114,25 +75,9 @@ function makeLayout(dir, size) {
   return { dir, layerDigest: `sha256:${layerDigest}`, size };
 }
 
-async function rest(url, method, pathName, body, cookie) {
-  const res = await fetch(url + pathName, { method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${pathName}: ${res.status} ${text}`);
-  return { body: text ? JSON.parse(text) : undefined, cookie: (res.headers.get('set-cookie') || '').split(';')[0] };
-}
-
 async function startPackgate(work) {
-  const port = await freePort();
-  const main = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
-  if (!fs.existsSync(main)) throw new Error('dist/ missing: run `npm run build:api` first');
   const adminPassword = `bench-${crypto.randomBytes(8).toString('hex')}`;
-  const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: path.join(work, 'packgate'), PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: `http://127.0.0.1:${port}` },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/healthz`, child);
+  const { child, url, port } = await startServer(path.join(work, 'packgate'), adminPassword);
   const { cookie } = await rest(url, 'POST', '/api/v1/auth/login', { username: 'admin', password: adminPassword });
   await rest(url, 'POST', '/api/v1/users', { username: USER, password: PASSWORD }, cookie);
   await rest(url, 'PUT', `/api/v1/orgs/default/members/${USER}`, { roles: ['dashboard', 'docker:write'] }, cookie);
@@ -161,7 +106,7 @@ async function startDistribution(work) {
   );
   const child = spawn(binary, ['serve', path.join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'ignore'] });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/v2/`, child, [200, 401]);
+  await waitFor(`${url}/v2/`, child, { statuses: [200, 401] });
   return { name: 'distribution 2.8', child, url, host: `127.0.0.1:${port}`, readAuth: async () => basic(USER, PASSWORD) };
 }
 
@@ -185,41 +130,8 @@ async function peakRss(pid, action) {
   return { peak: Math.max(peak, read()), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
-/**
- * Blob download rate: 4 connections fetching the blob back to back for DURATION seconds, bodies
- * drained by Node's http client (autocannon's JS parser, not the servers, limits big bodies).
- */
-async function downloadRate(url, headers, connections = 4) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const deadline = Date.now() + DURATION * 1000;
-  let bytes = 0;
-  let errors = 0;
-  let non2xx = 0;
-  const worker = async () => {
-    while (Date.now() < deadline) {
-      await new Promise((resolve) => {
-        const req = http.get(url, { agent, headers }, (res) => {
-          if (res.statusCode !== 200) non2xx += 1;
-          res.on('data', (chunk) => (bytes += chunk.length));
-          res.on('end', resolve);
-          res.on('error', () => resolve(errors++));
-        });
-        req.on('error', () => resolve(errors++));
-      });
-    }
-  };
-  const started = Date.now();
-  await Promise.all(Array.from({ length: connections }, worker));
-  agent.destroy();
-  return { bytesPerSec: bytes / ((Date.now() - started) / 1000), errors, non2xx };
-}
-
-async function measure(options) {
-  const result = await autocannon({ duration: DURATION, connections: 10, pipelining: 1, ...options });
-  return { rps: result.requests.average, bytesPerSec: result.throughput.average, non2xx: result.non2xx, errors: result.errors + result.timeouts };
-}
-
-async function benchRegistry(registry, layouts, work) {
+/** Pushes, a pull and peak RSS while pushing, one registry after the other. */
+async function benchTransfers(registry, layouts, work) {
   const creds = `${USER}:${PASSWORD}`;
   const push = (layout, tag) => runTool('skopeo', ['copy', '-q', '--dest-creds', creds, '--dest-tls-verify=false', `oci:${layout.dir}:v1`, `docker://${registry.host}/default/bench:${tag}`]);
   const out = { name: registry.name };
@@ -233,13 +145,32 @@ async function benchRegistry(registry, layouts, work) {
   out.pullMBps = layouts.medium.size / MiB / pulled.seconds;
   out.peakRssPush50MiB = rss50.peak / MiB;
   out.peakRssPush500MiB = rss500.peak / MiB;
-  const auth = await registry.readAuth('default/bench');
-  const blob = await downloadRate(`${registry.url}/v2/default/bench/blobs/${layouts.small.layerDigest}`, { authorization: auth });
-  out.blobGetMBps = blob.bytesPerSec / MiB;
-  const manifests = await measure({ url: `${registry.url}/v2/default/bench/manifests/small`, headers: { authorization: auth, accept: MANIFEST_ACCEPT } });
-  out.manifestRps = manifests.rps;
-  out.errors = blob.errors + manifests.errors + blob.non2xx + manifests.non2xx;
   return out;
+}
+
+/**
+ * Blob GET MiB/s (50 MiB blob, keep-alive download loops) and manifest GETs/s (autocannon), the
+ * registries measured alternately. A fresh read token per round: Packgate's expire after 5 minutes.
+ */
+async function benchReads(registries, layouts, rows) {
+  const blobSides = {};
+  const manifestSides = {};
+  for (const registry of registries) {
+    const v2 = `${registry.url}/v2/default/bench`;
+    blobSides[registry.name] = async (seconds) => downloadRate(registry.name, `${v2}/blobs/${layouts.small.layerDigest}`, { authorization: await registry.readAuth('default/bench') }, { seconds });
+    manifestSides[registry.name] = async (seconds) => measure(registry.name, { url: `${v2}/manifests/small`, duration: seconds, headers: { authorization: await registry.readAuth('default/bench'), accept: MANIFEST_ACCEPT } });
+  }
+  const blobs = await bestOfRounds(blobSides, 'bytesPerSec');
+  const manifests = await bestOfRounds(manifestSides);
+  for (const row of rows) {
+    const blob = blobs[row.name];
+    const manifest = manifests[row.name];
+    row.blobGetMBps = blob.bytesPerSec / MiB;
+    row.manifestRps = manifest.rps;
+    row.blobGetRoundsMiBps = blob.rounds.map((value) => value / MiB);
+    row.manifestRoundsRps = manifest.rounds;
+    row.errors = blob.errors + manifest.errors + blob.non2xx + manifest.non2xx;
+  }
 }
 
 function printTable(rows) {
@@ -272,10 +203,12 @@ async function run() {
     if (distribution) started.push(distribution);
     else process.stdout.write('docker-registry not installed (apt-get install docker-registry): Packgate only\n');
     const rows = [];
-    for (const registry of started) rows.push(await benchRegistry(registry, layouts, work));
+    for (const registry of started) rows.push(await benchTransfers(registry, layouts, work));
+    await benchReads(started, layouts, rows);
+    process.stdout.write(`${bestOfNote('blob GET and manifest GET')}\n`);
     printTable(rows);
     const [ours, theirs] = rows;
-    const figures = { packgate: ours, distribution: theirs ?? null, durationSeconds: DURATION };
+    const figures = { packgate: ours, distribution: theirs ?? null, durationSeconds: DURATION, rounds: ROUNDS, roundSeconds: ROUND_SECONDS };
     figures.manifestVsVerdaccioJwt = ours.manifestRps / VERDACCIO_JWT_RPS;
     if (theirs) {
       figures.blobGetVsDistribution = ours.blobGetMBps / theirs.blobGetMBps;

@@ -6,6 +6,7 @@
  *   - authenticated packument GETs/s: Packgate token vs Verdaccio JWT;
  *   - rejected-token requests/s (revoked / forged token → 401) on both;
  *   - tarball MB/s from Packgate vs a plain Node http server streaming the same blob file;
+ *   (packuments and tarballs: alternating rounds, best of BENCH_ROUNDS each; see _support.js)
  *   - median `npm publish` seconds on both.
  * Issue 4 reference: Verdaccio ≈ 740 packument req/s with a JWT, 11/s with Basic. Targets:
  * packuments ≥ 2 × Verdaccio JWT; tarballs ≥ 90 % of the plain server; publish no slower than Verdaccio.
@@ -15,68 +16,14 @@
 const { execFile, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const autocannon = require('autocannon');
+const { ROOT, stop, waitFor, freePort, startPackgate, startPlainFileServer, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
 
-const ROOT = path.join(__dirname, '..');
-const DURATION = Number(process.env.BENCH_DURATION || 5);
 const PUBLISH_RUNS = Number(process.env.BENCH_NPM_PUBLISHES || 5);
 const TARBALL_MB = Number(process.env.BENCH_NPM_TARBALL_MB || 20);
 const FULL_ACCEPT = 'application/json';
 const CORGI_ACCEPT = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitFor(url, child, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status < 500) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (!child || child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref();
-  });
-}
-
-async function startPackgate(dataDir, adminPassword) {
-  const port = await freePort();
-  const main = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
-  if (!fs.existsSync(main)) throw new Error('dist/ missing: run `npm run build:api` first');
-  const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: `http://127.0.0.1:${port}` },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/healthz`, child);
-  return { child, url, registry: `${url}/default/npm/`, host: `127.0.0.1:${port}/default/npm/` };
-}
 
 async function startVerdaccio(work) {
   const port = await freePort();
@@ -112,7 +59,7 @@ async function startVerdaccio(work) {
   const bin = path.join(ROOT, 'node_modules', '.bin', 'verdaccio');
   const child = spawn(bin, ['--config', config, '--listen', `127.0.0.1:${port}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/-/ping`, child, 60000);
+  await waitFor(`${url}/-/ping`, child, { timeoutMs: 60000 });
   // adduser: htpasswd creates the user and answers with a JWT (security.api.jwt).
   const res = await fetch(`${url}/-/user/org.couchdb.user:bench`, {
     method: 'PUT',
@@ -122,30 +69,6 @@ async function startVerdaccio(work) {
   const body = await res.json();
   if (!body.token) throw new Error(`verdaccio adduser failed: ${res.status} ${JSON.stringify(body)}`);
   return { child, url, registry: `${url}/`, host: `127.0.0.1:${port}/`, token: body.token };
-}
-
-async function startPlainFileServer(file) {
-  const port = await freePort();
-  const script = `
-    const http = require('node:http'); const fs = require('node:fs');
-    const file = ${JSON.stringify(file)}; const size = fs.statSync(file).size;
-    http.createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
-      fs.createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
-    }).listen(${port}, '127.0.0.1', () => process.stdout.write('ready\\n'));`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    child.stdout.once('data', resolve);
-    child.once('exit', (code) => reject(new Error(`plain file server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/file` };
-}
-
-async function rest(url, method, pathName, body, cookie) {
-  const res = await fetch(url + pathName, { method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${pathName}: ${res.status} ${text}`);
-  return { body: text ? JSON.parse(text) : undefined, cookie: (res.headers.get('set-cookie') || '').split(';')[0] };
 }
 
 /** Runs npm with its own .npmrc (registry + token) and cache; resolves with seconds taken. */
@@ -180,47 +103,13 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-async function measure(title, options) {
-  const result = await autocannon({ duration: DURATION, connections: 10, pipelining: 1, ...options });
-  return { title, rps: result.requests.average, bytesPerSec: result.throughput.average, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors + result.timeouts, latencyP99: result.latency.p99 };
-}
-
-/** Download throughput with parallel keep-alive GET loops, bodies counted and dropped. */
-async function downloadRate(title, url, headers, concurrency = 4, seconds = DURATION) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const deadline = Date.now() + seconds * 1000;
-  let bytes = 0;
-  let ok = 0;
-  let non2xx = 0;
-  let errors = 0;
-  const started = Date.now();
-  const once = () =>
-    new Promise((resolve) => {
-      const req = http.get(url, { agent, headers }, (res) => {
-        if (res.statusCode !== 200) non2xx++;
-        res.on('data', (chunk) => (bytes += chunk.length));
-        res.on('end', () => {
-          if (res.statusCode === 200) ok++;
-          resolve();
-        });
-        res.on('error', () => (errors++, resolve()));
-      });
-      req.on('error', () => (errors++, resolve()));
-    });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < deadline) await once();
-  }));
-  const elapsed = (Date.now() - started) / 1000;
-  agent.destroy();
-  return { title, rps: ok / elapsed, bytesPerSec: bytes / elapsed, ok, non2xx, errors, latencyP99: '-' };
-}
-
 async function run() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'packgate-bench-npm-'));
   const adminPassword = `bench-${crypto.randomBytes(8).toString('hex')}`;
   const servers = [];
   try {
-    const packgate = await startPackgate(path.join(work, 'data'), adminPassword);
+    const started = await startPackgate(path.join(work, 'data'), adminPassword);
+    const packgate = { ...started, registry: `${started.url}/default/npm/`, host: `127.0.0.1:${started.port}/default/npm/` };
     servers.push(packgate.child);
     const verdaccio = await startVerdaccio(work);
     servers.push(verdaccio.child);
@@ -242,11 +131,10 @@ async function run() {
     await npm(['publish'], { work, ...packgate, cwd: makePackage(work, 'big-pkg', '1.0.0', tarballData) });
 
     const packumentPath = '@bench%2fpkg';
-    const rows = [];
-    rows.push(await measure('packument (full), Packgate token', { url: `${packgate.registry}${packumentPath}`, headers: { authorization: `Bearer ${packgate.token}`, accept: FULL_ACCEPT } }));
-    rows.push(await measure('packument (full), Verdaccio JWT', { url: `${verdaccio.registry}${packumentPath}`, headers: { authorization: `Bearer ${verdaccio.token}`, accept: FULL_ACCEPT } }));
-    rows.push(await measure('packument (corgi), Packgate token', { url: `${packgate.registry}${packumentPath}`, headers: { authorization: `Bearer ${packgate.token}`, accept: CORGI_ACCEPT } }));
-    rows.push(await measure('packument (corgi), Verdaccio JWT', { url: `${verdaccio.registry}${packumentPath}`, headers: { authorization: `Bearer ${verdaccio.token}`, accept: CORGI_ACCEPT } }));
+    const packument = (title, target, accept) => (seconds) => measure(title, { url: `${target.registry}${packumentPath}`, duration: seconds, headers: { authorization: `Bearer ${target.token}`, accept } });
+    const full = await bestOfRounds({ packgate: packument('packument (full), Packgate token', packgate, FULL_ACCEPT), verdaccio: packument('packument (full), Verdaccio JWT', verdaccio, FULL_ACCEPT) });
+    const corgi = await bestOfRounds({ packgate: packument('packument (corgi), Packgate token', packgate, CORGI_ACCEPT), verdaccio: packument('packument (corgi), Verdaccio JWT', verdaccio, CORGI_ACCEPT) });
+    const rows = [full.packgate, full.verdaccio, corgi.packgate, corgi.verdaccio];
     rows.push(await measure('rejected: revoked token → 401, Packgate', { url: `${packgate.registry}${packumentPath}`, headers: { authorization: `Bearer ${revoked.token}` } }));
     const forgedJwt = verdaccio.token.slice(0, -4) + (verdaccio.token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     rows.push(await measure('rejected: forged JWT → 401, Verdaccio', { url: `${verdaccio.registry}${packumentPath}`, headers: { authorization: `Bearer ${forgedJwt}` } }));
@@ -258,8 +146,14 @@ async function run() {
     const plain = await startPlainFileServer(blobFile);
     servers.push(plain.child);
     const size = fs.statSync(blobFile).size;
-    rows.push(await downloadRate(`tarball ${(size / 1e6).toFixed(1)} MB, Packgate token`, tarballUrl, { authorization: `Bearer ${packgate.token}` }));
-    rows.push(await downloadRate(`tarball ${(size / 1e6).toFixed(1)} MB, plain Node file server`, plain.url, {}));
+    const tarball = await bestOfRounds(
+      {
+        packgate: (seconds) => downloadRate(`tarball ${(size / 1e6).toFixed(1)} MB, Packgate token`, tarballUrl, { authorization: `Bearer ${packgate.token}` }, { seconds }),
+        plain: (seconds) => downloadRate(`tarball ${(size / 1e6).toFixed(1)} MB, plain Node file server`, plain.url, {}, { seconds }),
+      },
+      'bytesPerSec',
+    );
+    rows.push(tarball.packgate, tarball.plain);
 
     const find = (prefix) => rows.find((row) => row.title.startsWith(prefix));
     const figures = {
@@ -285,7 +179,7 @@ async function run() {
 }
 
 function printTable(rows, f) {
-  const lines = ['', 'measurement                                      req/s      MB/s   2xx   non-2xx  errors  p99 ms'];
+  const lines = ['', bestOfNote('packument and tarball rows'), 'measurement                                      req/s      MB/s   2xx   non-2xx  errors  p99 ms'];
   for (const row of rows) {
     lines.push(`${row.title.padEnd(48)} ${row.rps.toFixed(0).padStart(6)} ${(row.bytesPerSec / 1e6).toFixed(1).padStart(9)} ${String(row.ok).padStart(6)} ${String(row.non2xx).padStart(8)} ${String(row.errors).padStart(7)} ${String(row.latencyP99).padStart(7)}`);
   }

@@ -6,105 +6,22 @@
  *     password (Basic user:password; argon2 must not run per request);
  *   - rejected requests (anonymous → 401 challenge, token of another org → 404, wrong password →
  *     401 after a full argon2 check);
- *   - wheel downloads vs a plain Node http server streaming the same blob file in the same run.
+ *   - wheel downloads vs a plain Node http server streaming the same blob file in the same run
+ *     (alternating rounds, best of BENCH_ROUNDS each: see _support.js).
  * Peers measured on this kind of machine (issue 3): pypiserver+htpasswd ≈ 16 req/s, Verdaccio with
  * JWT ≈ 740 packument req/s. Targets: index reads ≥ 2 × 740 req/s; downloads ≥ 90 % of the plain
  * file server.
  */
 'use strict';
-const { spawn, execFileSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const http = require('node:http');
-const autocannon = require('autocannon');
+const { ROOT, DURATION, basic, stop, startPackgate, startPlainFileServer, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
 
-const ROOT = path.join(__dirname, '..');
 const VERDACCIO_JWT_RPS = 740;
-const DURATION = Number(process.env.BENCH_DURATION || 5);
 const PIP_ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html; q=0.1, text/html; q=0.01';
-
-const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitFor(url, child, timeoutMs = 30000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref();
-  });
-}
-
-async function startPackgate(dataDir, adminPassword) {
-  const port = await freePort();
-  const main = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
-  if (!fs.existsSync(main)) throw new Error('dist/ missing: run `npm run build:api` first');
-  const child = spawn(process.execPath, [main], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/healthz`, child);
-  return { child, url };
-}
-
-/** A plain Node file server for the same bytes: the download ceiling of this machine. */
-async function startPlainFileServer(file) {
-  const port = await freePort();
-  const script = `
-    const http = require('node:http'); const fs = require('node:fs');
-    const file = ${JSON.stringify(file)}; const size = fs.statSync(file).size;
-    http.createServer((req, res) => {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
-      fs.createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
-    }).listen(${port}, '127.0.0.1', () => process.stdout.write('ready\\n'));`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve, reject) => {
-    child.stdout.once('data', resolve);
-    child.once('exit', (code) => reject(new Error(`plain file server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}/file` };
-}
-
-async function rest(url, method, pathName, body, cookie) {
-  const res = await fetch(url + pathName, {
-    method,
-    headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (res.status >= 300) throw new Error(`${method} ${pathName}: ${res.status} ${text}`);
-  return { body: text ? JSON.parse(text) : undefined, cookie: (res.headers.get('set-cookie') || '').split(';')[0] };
-}
 
 function multipart(fields, filename, data) {
   const boundary = `----bench${crypto.randomBytes(8).toString('hex')}`;
@@ -146,45 +63,6 @@ async function seed(url, adminPassword, work) {
   return { password, readToken, foreignToken, wheelPath };
 }
 
-async function measure(title, options) {
-  const result = await autocannon({ duration: DURATION, connections: 10, pipelining: 1, ...options });
-  const ok = result['2xx'];
-  return { title, rps: result.requests.average, bytesPerSec: result.throughput.average, ok, non2xx: result.non2xx, errors: result.errors + result.timeouts, latencyP99: result.latency.p99 };
-}
-
-/**
- * Download throughput with N parallel GET loops on keep-alive sockets, bodies counted and dropped.
- * (autocannon parses every body byte in JS and tops out near 50 MB/s here, hiding both servers.)
- */
-async function downloadRate(title, url, headers, concurrency = 4, seconds = DURATION) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const deadline = Date.now() + seconds * 1000;
-  let bytes = 0;
-  let ok = 0;
-  let non2xx = 0;
-  let errors = 0;
-  const started = Date.now();
-  const once = () =>
-    new Promise((resolve) => {
-      const req = http.get(url, { agent, headers }, (res) => {
-        if (res.statusCode !== 200) non2xx++;
-        res.on('data', (chunk) => (bytes += chunk.length));
-        res.on('end', () => {
-          if (res.statusCode === 200) ok++;
-          resolve();
-        });
-        res.on('error', () => (errors++, resolve()));
-      });
-      req.on('error', () => (errors++, resolve()));
-    });
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (Date.now() < deadline) await once();
-  }));
-  const elapsed = (Date.now() - started) / 1000;
-  agent.destroy();
-  return { title, rps: ok / elapsed, bytesPerSec: bytes / elapsed, ok, non2xx, errors, latencyP99: '-' };
-}
-
 async function run() {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'packgate-bench-pypi-'));
   const adminPassword = `bench-${crypto.randomBytes(8).toString('hex')}`;
@@ -208,19 +86,17 @@ async function run() {
     rows.push(await measure('rejected: other org token → 404', { url: indexUrl, headers: { authorization: basic('__token__', seeded.foreignToken), accept: PIP_ACCEPT } }));
     rows.push(await measure('rejected: wrong password → 401 (argon2)', { url: indexUrl, duration: Math.min(DURATION, 3), headers: { authorization: basic('bench', 'wrong-password-1'), accept: PIP_ACCEPT } }));
     plain = await startPlainFileServer(blobFile);
-    // Interleaved halves so both servers see the same background load.
-    const half = Math.max(1, DURATION / 2);
     const downloadUrl = `${server.url}/default/pypi/files/bench-pkg/${wheelName}`;
     const downloadHeaders = { authorization: basic('__token__', seeded.readToken), 'accept-encoding': 'identity' };
-    await downloadRate('warm-up', downloadUrl, downloadHeaders, 4, 1);
-    await downloadRate('warm-up', plain.url, {}, 4, 1);
-    const d1 = await downloadRate('d', downloadUrl, downloadHeaders, 4, half);
-    const p1 = await downloadRate('p', plain.url, {}, 4, half);
-    const d2 = await downloadRate('d', downloadUrl, downloadHeaders, 4, half);
-    const p2 = await downloadRate('p', plain.url, {}, 4, half);
-    const merge = (title, a, b) => ({ title, rps: (a.rps + b.rps) / 2, bytesPerSec: (a.bytesPerSec + b.bytesPerSec) / 2, ok: a.ok + b.ok, non2xx: a.non2xx + b.non2xx, errors: a.errors + b.errors, latencyP99: '-' });
-    const download = merge(`download ${(wheelSize / 1e6).toFixed(1)} MB wheel, token`, d1, d2);
-    const baseline = merge('plain Node http file server, same file', p1, p2);
+    await downloadRate('warm-up', downloadUrl, downloadHeaders, { seconds: 1 });
+    await downloadRate('warm-up', plain.url, {}, { seconds: 1 });
+    const { download, baseline } = await bestOfRounds(
+      {
+        download: (seconds) => downloadRate(`download ${(wheelSize / 1e6).toFixed(1)} MB wheel, token`, downloadUrl, downloadHeaders, { seconds }),
+        baseline: (seconds) => downloadRate('plain Node http file server, same file', plain.url, {}, { seconds }),
+      },
+      'bytesPerSec',
+    );
     rows.push(download, baseline);
 
     const figures = {
@@ -234,6 +110,8 @@ async function run() {
       indexTokenVsVerdaccioJwt: rows[0].rps / VERDACCIO_JWT_RPS,
       indexPasswordVsVerdaccioJwt: rows[1].rps / VERDACCIO_JWT_RPS,
       downloadVsPlain: download.bytesPerSec / baseline.bytesPerSec,
+      downloadRoundsMBps: download.rounds.map((value) => value / 1e6),
+      plainFileServerRoundsMBps: baseline.rounds.map((value) => value / 1e6),
       durationSeconds: DURATION,
     };
     printTable(rows, figures);
@@ -249,7 +127,7 @@ async function run() {
 
 function printTable(rows, figures) {
   const pad = (text, width) => String(text).padEnd(width);
-  const lines = [`${pad('measurement', 44)} ${pad('req/s', 10)} ${pad('MB/s', 9)} ${pad('2xx', 8)} ${pad('non-2xx', 8)} p99 ms`];
+  const lines = [bestOfNote('download rows'), `${pad('measurement', 44)} ${pad('req/s', 10)} ${pad('MB/s', 9)} ${pad('2xx', 8)} ${pad('non-2xx', 8)} p99 ms`];
   for (const row of rows) {
     lines.push(`${pad(row.title, 44)} ${pad(row.rps.toFixed(0), 10)} ${pad((row.bytesPerSec / 1e6).toFixed(1), 9)} ${pad(row.ok, 8)} ${pad(row.non2xx, 8)} ${row.latencyP99}`);
   }

@@ -94,6 +94,26 @@ forEachDatabase('link tokens and the Atom feed', (database) => {
     expect((await get(feedUrl(token))).body.reasons['link-token']).toBe('unknown or revoked token');
   });
 
+  it('a read-only link token downloads and reads indexes on registry read routes', async () => {
+    const { token } = await makeToken(admin, ['pypi:read', 'npm:read']);
+    const q = (t: string) => `?auth_token=${encodeURIComponent(t)}`;
+    const file = '/default/pypi/files/demo-a/demo_a-1.0.0.tar.gz';
+    expect((await get(file)).status).toBe(401);
+    const download = await get(file + q(token));
+    expect(download.status).toBe(200);
+    expect(download.text).toBe('demo-a 1.0.0');
+    const index = await get(`/default/pypi/simple/demo-a/${q(token)}`, { accept: 'text/html' });
+    expect(index.status).toBe(200);
+    expect(index.text).toContain('demo_a-1.0.0.tar.gz');
+    expect(index.text).not.toContain('pgt_');
+    const tarball = await get(`/default/npm/@acme/lib/-/_acme_lib-0.1.0.tar.gz${q(token)}`);
+    expect(tarball.status).toBe(200);
+    // narrowed to one package, the same link is refused for another
+    const onlyDemo = attenuateToken(token, ['packages=pypi:demo-*']);
+    expect((await get(file + q(onlyDemo))).status).toBe(200);
+    expect((await get(`/default/pypi/files/secret-x/secret_x-2.0.0.tar.gz${q(onlyDemo)}`)).status).toBe(404);
+  });
+
   it('is ignored everywhere else: REST reads, REST writes, registry uploads', async () => {
     const { token } = await makeToken(admin, ['feed', 'api', 'pypi:write']);
     const link = attenuateToken(token, ['actions=read']);

@@ -159,10 +159,7 @@ describe('dashboard in headless Chromium', () => {
   it('toggles the package public, and it can then be fetched anonymously', async () => {
     const simple = `${server.url}/default/pypi/simple/${PKG}/`;
     const before = await fetch(simple);
-    // TODO(pypi): the PyPI module is not mounted yet (REGISTRY_MODULES is empty), so there is no
-    // anonymous route to fetch; the PyPI-specific assertions run as soon as it exists.
-    const pypiMounted = !(before.status === 404 && /Cannot GET/.test(await before.text()));
-    if (pypiMounted) expect(before.status).toBe(401);
+    expect(before.status).toBe(401);
 
     const toggle = page.getByRole('switch', { name: 'Public package' });
     expect(await toggle.isChecked()).toBe(false);
@@ -172,13 +169,9 @@ describe('dashboard in headless Chromium', () => {
 
     const admin = await ApiClient.login(server);
     expect((await admin.get(`/api/v1/orgs/default/packages/pypi/${PKG}`)).body.private).toBe(false);
-    if (pypiMounted) {
-      const after = await fetch(simple);
-      expect(after.status).toBe(200);
-      expect(await after.text()).toContain('demo_pkg-1.0.0.tar.gz');
-    } else {
-      console.warn('dashboard e2e: PyPI routes not mounted yet; anonymous fetch of a public package skipped (TODO)');
-    }
+    const after = await fetch(simple);
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('demo_pkg-1.0.0.tar.gz');
   });
 
   it('switches to package mode, and the token form then offers the package roles', async () => {

@@ -181,12 +181,7 @@ forEachDatabase('PyPI upload size limit', (database) => {
   let admin: ApiClient;
 
   beforeAll(async () => {
-    process.env.PACKGATE_PYPI_MAX_FILE_MB = '0.25';
-    try {
-      server = await startServer({ database });
-    } finally {
-      delete process.env.PACKGATE_PYPI_MAX_FILE_MB;
-    }
+    server = await startServer({ database, env: { PACKGATE_PYPI_MAX_FILE_MB: '0.25' } });
     admin = await ApiClient.login(server);
     auth = basicAuth('__token__', (await makeToken(admin, ['pypi:write'])).token);
   });

@@ -32,3 +32,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('registry limits', () => {
+  it('default to 512 MB PyPI files and 64 MB npm bodies, and read sizes', () => {
+    expect(loadConfig({}).pypiMaxFileBytes).toBe(512 * 1024 * 1024);
+    expect(loadConfig({}).npmMaxBodyBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ PACKGATE_PYPI_MAX_FILE_MB: '0.5', PACKGATE_NPM_MAX_BODY: '2mb' })).toMatchObject({ pypiMaxFileBytes: 512 * 1024, npmMaxBodyBytes: 2 * 1024 * 1024 });
+    expect(() => loadConfig({ PACKGATE_NPM_MAX_BODY: 'lots' })).toThrow(/PACKGATE_NPM_MAX_BODY/);
+  });
+});

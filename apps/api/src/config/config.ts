@@ -17,6 +17,10 @@ export interface PackgateConfig {
   /** How long a successful password check is remembered, in seconds. */
   passwordCacheSeconds: number;
   sessionHours: number;
+  /** Largest file twine may upload (PACKGATE_PYPI_MAX_FILE_MB). */
+  pypiMaxFileBytes: number;
+  /** Largest npm publish body, JSON plus base64 tarball (PACKGATE_NPM_MAX_BODY). */
+  npmMaxBodyBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +65,17 @@ function parsePublicUrl(value: string | undefined, port: number): string {
   return url.toString().replace(/\/+$/, '');
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
+
+/** A byte size: a count or `<n>kb|mb|gb`. */
+function parseSize(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined || Number(match[1]) <= 0) throw new ConfigError(`${name} must be a size such as 64mb or 1048576, got "${value}"`);
+  return Math.floor(Number(match[1]) * unit);
+}
+
 function parsePositive(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
@@ -89,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     restBodyLimit: env.PACKGATE_REST_BODY_LIMIT || '1mb',
     passwordCacheSeconds: parsePositive('PACKGATE_PASSWORD_CACHE_SECONDS', env.PACKGATE_PASSWORD_CACHE_SECONDS, 60),
     sessionHours: parsePositive('PACKGATE_SESSION_HOURS', env.PACKGATE_SESSION_HOURS, 12),
+    pypiMaxFileBytes: Math.floor(parsePositive('PACKGATE_PYPI_MAX_FILE_MB', env.PACKGATE_PYPI_MAX_FILE_MB, 512) * 1024 * 1024),
+    npmMaxBodyBytes: parseSize('PACKGATE_NPM_MAX_BODY', env.PACKGATE_NPM_MAX_BODY, 64 * 1024 * 1024),
   };
 }
 

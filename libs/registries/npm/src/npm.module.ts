@@ -8,7 +8,7 @@ import { NpmTokensController } from './controllers/tokens.controller';
 import { NpmAccessService } from './npm-access.service';
 import { NpmCredentialsGuard } from './npm-credentials.guard';
 import { NpmExceptionFilter } from './npm-exception.filter';
-import { DEFAULT_MAX_BODY, NPM_OPTIONS, parseByteSize } from './npm-options';
+import { DEFAULT_MAX_BODY, NPM_OPTIONS } from './npm-options';
 import { NpmTokensService } from './npm-tokens.service';
 import { PackumentService } from './packument.service';
 import { PublishService } from './publish.service';
@@ -21,12 +21,12 @@ import { SearchService } from './search.service';
 @Module({})
 export class NpmModule {
   /** Controllers are registered in this order: the fixed `/-/...` routes before the `:name` ones. */
-  static forRoot(config: { publicUrl: string }, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+  static forRoot(config: { publicUrl: string; npmMaxBodyBytes?: number }): DynamicModule {
     return {
       module: NpmModule,
       controllers: [MiscController, NpmTokensController, DistTagsController, TarballController, PackumentController],
       providers: [
-        { provide: NPM_OPTIONS, useValue: { config, maxBodyBytes: parseByteSize('PACKGATE_NPM_MAX_BODY', env.PACKGATE_NPM_MAX_BODY, DEFAULT_MAX_BODY) } },
+        { provide: NPM_OPTIONS, useValue: { config, maxBodyBytes: config.npmMaxBodyBytes ?? DEFAULT_MAX_BODY } },
         NpmAccessService,
         PackumentService,
         PublishService,

@@ -8,10 +8,12 @@ export interface PypiOptions extends UploadLimits {
   indexCacheSeconds: number;
 }
 
-export function pypiOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): PypiOptions {
-  const mb = Number(env.PACKGATE_PYPI_MAX_FILE_MB ?? '');
+/** Default file limit when the application config does not set one. */
+export const DEFAULT_MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+export function pypiOptions(config: { pypiMaxFileBytes?: number }): PypiOptions {
   return {
-    maxFileBytes: Number.isFinite(mb) && mb > 0 ? Math.floor(mb * 1024 * 1024) : 512 * 1024 * 1024,
+    maxFileBytes: config.pypiMaxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     maxFieldBytes: 1024 * 1024,
     maxFields: 200,
     indexCacheSeconds: 0,

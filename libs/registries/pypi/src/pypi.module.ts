@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PypiFilesController } from './files/pypi-files.controller';
 import { PypiFilesService } from './files/pypi-files.service';
-import { PYPI_OPTIONS, PypiOptions, pypiOptionsFromEnv } from './pypi-options';
+import { PYPI_OPTIONS, PypiOptions, pypiOptions } from './pypi-options';
 import { PypiProjectsService } from './pypi-projects.service';
 import { PypiReleasesController } from './releases/pypi-releases.controller';
 import { PypiReleasesService } from './releases/pypi-releases.service';
@@ -17,12 +17,12 @@ import { PypiUploadService } from './upload/pypi-upload.service';
  */
 @Module({})
 export class PypiModule {
-  static forRoot(_config: { publicUrl: string }, options: Partial<PypiOptions> = {}): DynamicModule {
+  static forRoot(config: { publicUrl: string; pypiMaxFileBytes?: number }, options: Partial<PypiOptions> = {}): DynamicModule {
     return {
       module: PypiModule,
       controllers: [PypiUploadController, PypiSimpleController, PypiFilesController, PypiReleasesController],
       providers: [
-        { provide: PYPI_OPTIONS, useValue: { ...pypiOptionsFromEnv(), ...options } },
+        { provide: PYPI_OPTIONS, useValue: { ...pypiOptions(config), ...options } },
         PypiProjectsService,
         PypiIndexService,
         PypiFilesService,

@@ -84,7 +84,7 @@ export class FsBlobStore implements BlobStore {
       digest,
       open: async () => {
         if (settled) throw new Error('staged blob already committed or discarded');
-        return createReadStream(tmpPath, { highWaterMark: 256 * 1024 });
+        return createReadStream(tmpPath, { highWaterMark: 1024 * 1024 });
       },
       commit: async () => {
         if (settled) return;
@@ -116,7 +116,7 @@ export class FsBlobStore implements BlobStore {
   async open(digest: string, range?: ByteRange): Promise<Readable> {
     const file = this.pathOf(digest);
     await fs.access(file);
-    return createReadStream(file, range ? { start: range.start, end: range.end, highWaterMark: 256 * 1024 } : { highWaterMark: 256 * 1024 });
+    return createReadStream(file, range ? { start: range.start, end: range.end, highWaterMark: 1024 * 1024 } : { highWaterMark: 1024 * 1024 });
   }
 
   async delete(digest: string): Promise<void> {

@@ -1,0 +1,161 @@
+/**
+ * Helpers shared by the bench sections (bench/run.js skips files starting with `_`): servers on
+ * loopback, autocannon and download-rate measurements, and alternating best-of-N comparisons.
+ */
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const http = require('node:http');
+const net = require('node:net');
+const path = require('node:path');
+const autocannon = require('autocannon');
+
+const ROOT = path.join(__dirname, '..');
+const DURATION = Number(process.env.BENCH_DURATION || 5);
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS || 3));
+// Each side of a comparison gets about 2 × DURATION seconds in total, split over the rounds.
+const ROUND_SECONDS = Math.max(2, Math.round((2 * DURATION) / ROUNDS));
+
+const basic = (user, pass) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitFor(url, child, { statuses = [200], timeoutMs = 30000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: server exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      if (statuses.includes(res.status)) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000).unref();
+  });
+}
+
+/** The built server (dist/) on a free loopback port with its own data dir. */
+async function startPackgate(dataDir, adminPassword) {
+  const port = await freePort();
+  const main = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
+  if (!fs.existsSync(main)) throw new Error('dist/ missing: run `npm run build:api` first');
+  const url = `http://127.0.0.1:${port}`;
+  // BENCH_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), main], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  await waitFor(`${url}/healthz`, child);
+  return { child, url, port };
+}
+
+/** A plain Node file server for the same bytes: the download ceiling of this machine. */
+async function startPlainFileServer(file) {
+  const port = await freePort();
+  const script = `
+    const http = require('node:http'); const fs = require('node:fs');
+    const file = ${JSON.stringify(file)}; const size = fs.statSync(file).size;
+    http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+      fs.createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(res);
+    }).listen(${port}, '127.0.0.1', () => process.stdout.write('ready\\n'));`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`plain file server exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}/file` };
+}
+
+/** JSON call to the Packgate admin API; returns the parsed body and the session cookie if set. */
+async function rest(url, method, pathName, body, cookie) {
+  const res = await fetch(url + pathName, { method, headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${pathName}: ${res.status} ${text}`);
+  return { body: text ? JSON.parse(text) : undefined, cookie: (res.headers.get('set-cookie') || '').split(';')[0] };
+}
+
+/** Requests/s with autocannon (10 connections, DURATION seconds unless `options.duration`). */
+async function measure(title, options) {
+  const result = await autocannon({ duration: DURATION, connections: 10, pipelining: 1, ...options });
+  return { title, rps: result.requests.average, bytesPerSec: result.throughput.average, ok: result['2xx'], non2xx: result.non2xx, errors: result.errors + result.timeouts, latencyP99: result.latency.p99 };
+}
+
+/**
+ * Download throughput with N parallel GET loops on keep-alive sockets, bodies counted and dropped.
+ * (autocannon parses every body byte in JS and tops out near 50 MB/s here, hiding both servers.)
+ */
+async function downloadRate(title, url, headers, { concurrency = 4, seconds = DURATION } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const deadline = Date.now() + seconds * 1000;
+  let bytes = 0;
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const started = Date.now();
+  const once = () =>
+    new Promise((resolve) => {
+      const req = http.get(url, { agent, headers }, (res) => {
+        if (res.statusCode !== 200) non2xx++;
+        res.on('data', (chunk) => (bytes += chunk.length));
+        res.on('end', () => {
+          if (res.statusCode === 200) ok++;
+          resolve();
+        });
+        res.on('error', () => (errors++, resolve()));
+      });
+      req.on('error', () => (errors++, resolve()));
+    });
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (Date.now() < deadline) await once();
+  }));
+  const elapsed = (Date.now() - started) / 1000;
+  agent.destroy();
+  return { title, rps: ok / elapsed, bytesPerSec: bytes / elapsed, ok, non2xx, errors, latencyP99: '-' };
+}
+
+/**
+ * Runs each side's measurement ROUNDS times, alternating sides, so all sides share the machine's
+ * slow and fast moments; returns each side's best round (by `metric`) with every round's value in
+ * `rounds`, and non-2xx/errors summed over all rounds so no failed round goes unseen.
+ * `sides` maps a key to `(seconds) => Promise<row>`.
+ */
+async function bestOfRounds(sides, metric = 'rps') {
+  const all = Object.fromEntries(Object.keys(sides).map((key) => [key, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [key, measureOnce] of Object.entries(sides)) all[key].push(await measureOnce(ROUND_SECONDS));
+  }
+  const best = {};
+  for (const [key, rows] of Object.entries(all)) {
+    const top = rows.reduce((a, b) => (b[metric] > a[metric] ? b : a));
+    const sum = (field) => rows.reduce((total, row) => total + row[field], 0);
+    best[key] = { ...top, non2xx: sum('non2xx'), errors: sum('errors'), rounds: rows.map((row) => row[metric]) };
+  }
+  return best;
+}
+
+/** The header line naming the rows measured with bestOfRounds. */
+const bestOfNote = (what) => `${what}: best of ${ROUNDS} rounds of ${ROUND_SECONDS} s each, Packgate and reference measured alternately`;
+
+module.exports = { ROOT, DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate, startPlainFileServer, rest, measure, downloadRate, bestOfRounds, bestOfNote };
