@@ -71,6 +71,18 @@ forEachDatabase('REST API and tokens', (database) => {
     expect((await admin.delete(`/api/v1/orgs/default/tokens/${id}`)).status).toBe(404);
   });
 
+  it('a token stops working when its expiry passes', async () => {
+    const expiresAt = new Date(Date.now() + 2000).toISOString();
+    const created = await admin.post('/api/v1/orgs/default/tokens', { name: 'short', roles: ['api'], expiresAt });
+    expect(created.status).toBe(201);
+    const client = admin.withBearer(created.body.token);
+    expect((await client.get('/api/v1/me')).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const expired = await client.get('/api/v1/me');
+    expect(expired.status).toBe(401);
+    expect(expired.body.reasons.bearer).toBe('token expired');
+  });
+
   it('a token without api gets 403 on REST; Basic user:password is not a REST credential', async () => {
     const { token } = await makeToken(admin, ['pypi:read']);
     const res = await admin.withBearer(token).get('/api/v1/orgs/default/tokens');
