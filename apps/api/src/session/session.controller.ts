@@ -43,9 +43,8 @@ export class SessionController {
       await this.audit.record({ principal: { kind: 'anonymous', restrictions: [] }, action: 'auth.login', resource: 'session', result: 'failure', ip: clientIp(req), details: { reason: 'invalid username or password' } });
       throw new UnauthorizedException('invalid username or password');
     }
-    const memberships = await this.identity.membershipsOf(user.id);
-    const principal: Principal = { kind: 'user', via: 'session', userId: user.id, username: user.username, isAdmin: user.isAdmin, memberships, restrictions: [] };
-    const dashboardOrg = [...memberships.keys()].find((org) => can(principal, { action: 'org:use-dashboard', resource: { kind: 'org', org } }).allowed);
+    const principal = await this.identity.userPrincipal(user, 'session');
+    const dashboardOrg = [...principal.memberships.keys()].find((org) => can(principal, { action: 'org:use-dashboard', resource: { kind: 'org', org } }).allowed);
     if (!dashboardOrg) {
       await this.audit.record({ principal, action: 'auth.login', resource: 'session', result: 'denied', ip: clientIp(req), details: { reason: 'needs role dashboard' } });
       throw new ForbiddenException('this account may not use the dashboard (needs role dashboard)');

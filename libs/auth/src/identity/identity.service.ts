@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { UserPrincipal } from '../access/principal';
 import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
 import { TtlCache } from '../cache/ttl-cache';
 import { Membership } from '../entities/membership.entity';
@@ -111,6 +112,11 @@ export class IdentityService {
     }
     this.membershipsByUser.set(userId, map);
     return map;
+  }
+
+  /** The principal of an authenticated user, with their current memberships. */
+  async userPrincipal(user: User, via: UserPrincipal['via']): Promise<UserPrincipal> {
+    return { kind: 'user', via, userId: user.id, username: user.username, isAdmin: user.isAdmin, memberships: await this.membershipsOf(user.id), restrictions: [] };
   }
 
   async listMembers(orgId: number): Promise<{ user: User; roles: string[] }[]> {

@@ -32,14 +32,6 @@ export class BasicPasswordStrategy extends PassportStrategy(Strategy, STRATEGY.b
       return rejected('basic', INVALID);
     }
     if (user.disabled || !(await this.passwords.verify(user, password))) return rejected('basic', INVALID);
-    return {
-      kind: 'user',
-      via: 'password',
-      userId: user.id,
-      username: user.username,
-      isAdmin: user.isAdmin,
-      memberships: await this.identity.membershipsOf(user.id),
-      restrictions: [],
-    };
+    return this.identity.userPrincipal(user, 'password');
   }
 }

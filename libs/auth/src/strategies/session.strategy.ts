@@ -24,14 +24,6 @@ export class SessionStrategy extends PassportStrategy(Strategy, STRATEGY.session
     const userId = await this.sessions.resolve(cookie);
     const user = userId === null ? null : await this.identity.findUserById(userId);
     if (!user || user.disabled) return rejected('session', 'session expired or invalid');
-    return {
-      kind: 'user',
-      via: 'session',
-      userId: user.id,
-      username: user.username,
-      isAdmin: user.isAdmin,
-      memberships: await this.identity.membershipsOf(user.id),
-      restrictions: [],
-    };
+    return this.identity.userPrincipal(user, 'session');
   }
 }

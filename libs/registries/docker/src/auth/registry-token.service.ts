@@ -98,15 +98,7 @@ export class RegistryTokenService {
       const user = await this.identity.findUserById(Number(userId));
       if (!user || user.disabled) throw new CredentialRejected('registry token owner is disabled or gone');
       if (!safeEqual(this.fingerprint(user.passwordHash), claims.pwf)) throw new CredentialRejected('registry token predates a password change');
-      return {
-        kind: 'user',
-        via: 'password',
-        userId: user.id,
-        username: user.username,
-        isAdmin: user.isAdmin,
-        memberships: await this.identity.membershipsOf(user.id),
-        restrictions: [],
-      };
+      return this.identity.userPrincipal(user, 'password');
     }
     throw new CredentialRejected('registry token has no valid subject');
   }
