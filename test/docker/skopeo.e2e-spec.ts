@@ -68,6 +68,20 @@ forEachDatabase('skopeo', (database) => {
     expect(viaBearer.Digest).toBe(inspect.Digest);
   });
 
+  it('shows the pushed tags with their digests and sizes through the REST API (dashboard view)', async () => {
+    const inspect = JSON.parse(await mustRun('skopeo', ['inspect', '--creds', `${alice.username}:${alice.password}`, '--tls-verify=false', ref('default/app:v1')]));
+    const list = await admin.get('/api/v1/orgs/default/packages?type=docker');
+    const app = list.body.find((pkg: { name: string }) => pkg.name === 'default/app');
+    expect(app).toMatchObject({ versionCount: 2, latestVersion: 'v2' });
+    expect(app.size).toBeGreaterThan(0);
+    const detail = await admin.get(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/app')}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.versions.map((v: { version: string }) => v.version).sort()).toEqual(['v1', 'v2']);
+    const v1 = detail.body.versions.find((v: { version: string }) => v.version === 'v1');
+    expect(v1.files).toEqual([expect.objectContaining({ filename: inspect.Digest, sha256: inspect.Digest.replace('sha256:', '') })]);
+    expect(v1.files[0].size).toBeGreaterThan(0);
+  });
+
   it('deletes a tag with skopeo delete', async () => {
     await mustRun('skopeo', ['copy', '--dest-creds', `${alice.username}:${alice.password}`, '--dest-tls-verify=false', `oci:${layout}:v1`, ref('default/app:gone')]);
     await mustRun('skopeo', ['delete', '--creds', `${alice.username}:${alice.password}`, '--tls-verify=false', ref('default/app:gone')]);

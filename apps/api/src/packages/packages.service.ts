@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { AccessService, AuditService, PackageResource, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
-import { Package, PackageService, normalizePackageName } from '@packgate/registries/core';
+import { AccessService, AuditService, PACKAGE_TYPES, PackageResource, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
+import { Package, PackageContentsRegistry, PackageService, PackageSummaryFigures, PackageVersionView, normalizePackageName } from '@packgate/registries/core';
 import { OrgLookupService } from '../orgs/org-lookup.service';
 import type { PackageDetailDto, PackageSummaryDto, UpdatePackageDto } from './package.dto';
 
@@ -16,6 +16,7 @@ export class PackagesService {
     private readonly access: AccessService,
     private readonly orgs: OrgLookupService,
     private readonly audit: AuditService,
+    private readonly contents: PackageContentsRegistry,
   ) {}
 
   async list(principal: Principal, slug: string, type?: string, query?: string): Promise<PackageSummaryDto[]> {
@@ -25,24 +26,14 @@ export class PackagesService {
     const visible = (await this.packages.listPackages(org.id, type as PackageType | undefined)).filter(
       (pkg) => this.visible(principal, slug, pkg) && (!needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle)),
     );
-    const summaries = await this.packages.summaries(visible.map((pkg) => pkg.id));
+    const summaries = await this.figures(visible);
     return visible.map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
   }
 
   async detail(principal: Principal, slug: string, type: string, name: string): Promise<PackageDetailDto> {
     const pkg = await this.findReadable(principal, slug, type, name);
-    const detail = await this.packages.detail(pkg);
-    const summaries = await this.packages.summaries([pkg.id]);
-    return {
-      ...this.summary(pkg, summaries.get(pkg.id)),
-      versions: detail.versions.map(({ version, files }) => ({
-        version: version.version,
-        createdAt: version.createdAt,
-        yanked: version.yanked,
-        yankedReason: version.yankedReason,
-        files: files.map((file) => ({ filename: file.filename, size: file.size, sha256: file.blobDigest.replace(/^sha256:/, ''), createdAt: file.createdAt })),
-      })),
-    };
+    const summaries = await this.figures([pkg]);
+    return { ...this.summary(pkg, summaries.get(pkg.id)), versions: await this.versions(pkg) };
   }
 
   async update(principal: Principal, slug: string, type: string, name: string, body: UpdatePackageDto): Promise<PackageSummaryDto> {
@@ -51,7 +42,7 @@ export class PackagesService {
     const before = { private: pkg.private, permissionMode: pkg.permissionMode };
     const updated = await this.packages.updateSettings(pkg, body);
     await this.audit.record({ org: slug, principal, action: 'package.settings-changed', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success', details: { before, after: { private: updated.private, permissionMode: updated.permissionMode } } });
-    return this.summary(updated, (await this.packages.summaries([pkg.id])).get(pkg.id));
+    return this.summary(updated, (await this.figures([updated])).get(pkg.id));
   }
 
   async delete(principal: Principal, slug: string, type: string, name: string): Promise<void> {
@@ -78,7 +69,30 @@ export class PackagesService {
     return this.access.can(principal, { action: 'package:read', resource }).allowed || this.access.can(principal, { action: 'package:configure', resource }).allowed;
   }
 
-  private summary(pkg: Package, stats?: { versions: number; size: number; lastUpload: Date | null; latest: string | null }): PackageSummaryDto {
+  /** Version count, size and last upload: from versions and files, or from the format's provider. */
+  private async figures(pkgs: Package[]): Promise<Map<number, PackageSummaryFigures>> {
+    const out = await this.packages.summaries(pkgs.filter((pkg) => !this.contents.providerFor(pkg.type)).map((pkg) => pkg.id));
+    for (const type of PACKAGE_TYPES) {
+      const provider = this.contents.providerFor(type);
+      const ids = pkgs.filter((pkg) => pkg.type === type).map((pkg) => pkg.id);
+      if (provider && ids.length > 0) for (const [id, figures] of await provider.summaries(ids)) out.set(id, figures);
+    }
+    return out;
+  }
+
+  private async versions(pkg: Package): Promise<PackageVersionView[]> {
+    const provider = this.contents.providerFor(pkg.type);
+    if (provider) return provider.versions(pkg);
+    return (await this.packages.detail(pkg)).versions.map(({ version, files }) => ({
+      version: version.version,
+      createdAt: version.createdAt,
+      yanked: version.yanked,
+      yankedReason: version.yankedReason,
+      files: files.map((file) => ({ filename: file.filename, size: file.size, sha256: file.blobDigest.replace(/^sha256:/, ''), createdAt: file.createdAt })),
+    }));
+  }
+
+  private summary(pkg: Package, stats?: PackageSummaryFigures): PackageSummaryDto {
     return {
       type: pkg.type,
       name: pkg.name,

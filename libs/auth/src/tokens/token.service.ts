@@ -81,8 +81,9 @@ export class TokenService {
    */
   async authenticate(text: string, context: { ip?: string; now?: number } = {}): Promise<TokenPrincipal> {
     const { record, caveats } = await this.verify(text);
-    const now = context.now ?? Math.floor(Date.now() / 1000);
-    if (record.expiresAt && record.expiresAt.getTime() / 1000 <= now) throw new CredentialRejected('token expired');
+    const nowMs = context.now !== undefined ? context.now * 1000 : Date.now();
+    const now = Math.floor(nowMs / 1000);
+    if (record.expiresAt && record.expiresAt.getTime() <= nowMs) throw new CredentialRejected('token expired');
     const applied = applyCaveats(caveats, new Set(record.roles), { now, ip: context.ip });
     if ('refused' in applied) throw new CredentialRejected(applied.refused);
 

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import * as path from 'node:path';
 import { Blob, Package, PackageFile, PackageVersion } from './entities';
+import { PackageContentsRegistry } from './package-contents';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
 import { FsBlobStore } from './storage/fs-blob-store';
@@ -24,8 +25,9 @@ export class RegistryCoreModule {
           },
         },
         PackageService,
+        PackageContentsRegistry,
       ],
-      exports: [BLOB_STORE, PackageService, TypeOrmModule],
+      exports: [BLOB_STORE, PackageService, PackageContentsRegistry, TypeOrmModule],
     };
   }
 }

@@ -5,3 +5,4 @@ export * from './core.module';
 export * from './storage/blob-store';
 export * from './storage/fs-blob-store';
 export * from './names';
+export * from './package-contents';

@@ -1,4 +1,6 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
+import { PackageContentsRegistry } from '@packgate/registries/core';
+import { DockerContentsProvider } from './storage/docker-contents.provider';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthStrategyRegistry } from '@packgate/auth';
 import { Blob } from '@packgate/registries/core';
@@ -28,6 +30,8 @@ export class DockerModule implements OnModuleInit {
   constructor(
     private readonly strategies: AuthStrategyRegistry,
     private readonly registryTokenStrategy: RegistryTokenStrategy,
+    private readonly contents: PackageContentsRegistry,
+    private readonly dockerContents: DockerContentsProvider,
   ) {}
 
   static forRoot(config: { publicUrl: string }): DynamicModule {
@@ -49,12 +53,14 @@ export class DockerModule implements OnModuleInit {
         TagsHandler,
         ReferrersHandler,
         DockerGcService,
+        DockerContentsProvider,
       ],
       exports: [DockerGcService],
     };
   }
 
   onModuleInit(): void {
+    this.contents.register('docker', this.dockerContents);
     if (!this.strategies.names.includes(REGISTRY_TOKEN_STRATEGY)) this.strategies.addBeforeAnonymous(REGISTRY_TOKEN_STRATEGY, this.registryTokenStrategy);
   }
 }
