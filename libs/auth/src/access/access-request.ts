@@ -20,7 +20,8 @@ export interface InstallationResource {
   kind: 'installation';
 }
 
-export type PackageAction = 'package:read' | 'package:write' | 'package:configure';
+/** `package:delete` (registry deletes) needs write rights; it is its own action so restrictions such as registry token scopes can tell it from a push. */
+export type PackageAction = 'package:read' | 'package:write' | 'package:delete' | 'package:configure';
 export type OrgAction =
   | 'org:use-api'
   | 'org:use-dashboard'

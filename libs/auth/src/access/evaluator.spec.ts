@@ -56,6 +56,14 @@ describe('format roles in standard mode', () => {
     });
   }
 
+  it('deletes need write, like pushes', () => {
+    const remove = (resource: PackageResource): AccessRequest => ({ action: 'package:delete', resource });
+    expect(allowed(user(['docker:write']), remove(pkg('docker', 'acme/app')))).toBe(true);
+    expect(allowed(token(['docker:write'], ['docker:write']), remove(pkg('docker', 'acme/app')))).toBe(true);
+    expect(allowed(user(['docker:read']), remove(pkg('docker', 'acme/app')))).toBe(false);
+    expect(allowed(ANONYMOUS, remove(pkg('docker', 'acme/app', { private: false })))).toBe(false);
+  });
+
   it('npm roles act only through tokens', () => {
     expect(allowed(token(['npm:write'], ['npm:write']), write(pkg('npm', 'lib')))).toBe(true);
     expect(allowed(token(['npm:read'], ['npm:read']), read(pkg('npm', 'lib')))).toBe(true);

@@ -32,8 +32,10 @@ export function can(principal: Principal, request: AccessRequest): Decision {
   }
   switch (request.action) {
     case 'package:read':
+      return decidePackageAccess(principal, 'read', request.resource);
     case 'package:write':
-      return decidePackageAccess(principal, request.action === 'package:read' ? 'read' : 'write', request.resource);
+    case 'package:delete':
+      return decidePackageAccess(principal, 'write', request.resource);
     case 'package:configure':
       return hasOrgAdmin(principal, request.resource.org)
         ? allow('org:admin')

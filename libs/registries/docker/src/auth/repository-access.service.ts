@@ -17,6 +17,8 @@ export const METHOD_ACTIONS: Record<string, readonly RegistryAction[]> = {
   DELETE: ['delete'],
 };
 
+const REGISTRY_TO_PACKAGE_ACTION = { pull: 'package:read', push: 'package:write', delete: 'package:delete' } as const;
+
 /**
  * Asks the one evaluator whether a principal may do registry actions on a repository, and turns a
  * refusal into the OCI answer: anonymous → 401 + challenge; a registry token lacking the scope for
@@ -45,12 +47,7 @@ export class RepositoryAccessService {
       const write = this.access.can(principal, { action: 'package:write', resource });
       return write.allowed ? this.decide(principal, ctx, 'delete') : write;
     }
-    const decision = this.access.can(principal, { action: action === 'pull' ? 'package:read' : 'package:write', resource });
-    if (decision.allowed && action === 'delete') {
-      const scope = scopeRestrictionOf(principal.restrictions);
-      if (scope && !scope.allows(resource.name, 'delete')) return { allowed: false, reason: `registry token scope: token has no delete scope on ${resource.name}` };
-    }
-    return decision;
+    return this.access.can(principal, { action: REGISTRY_TO_PACKAGE_ACTION[action], resource });
   }
 
   /** Throws the OCI refusal unless every action is allowed. */

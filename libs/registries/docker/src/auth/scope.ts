@@ -44,8 +44,8 @@ export function formatScope(entry: ScopeEntry): string {
 
 /**
  * What a registry token grants, as a Restriction on the principal rebuilt at verification: it can
- * only narrow. A package read needs `pull` (or `*`) on that repository, a write `push` (or `*`);
- * deletes also need `delete` (checked by the access layer, the evaluator knows read/write only).
+ * only narrow. A package read needs `pull` (or `*`) on that repository, a write `push`, a delete
+ * `delete` (each also granted by `*`).
  * Anything that is not a Docker package request (REST, other formats) is refused.
  */
 export class RegistryScopeRestriction implements Restriction {
@@ -76,7 +76,8 @@ export class RegistryScopeRestriction implements Restriction {
     if (request.resource.kind !== 'package' || request.resource.type !== 'docker') return 'a registry token only grants registry access';
     const name = request.resource.name;
     if (request.action === 'package:read') return this.allows(name, 'pull') ? null : `token has no pull scope on ${name}`;
-    if (request.action === 'package:write') return this.allows(name, 'push') || this.allows(name, 'delete') ? null : `token has no push scope on ${name}`;
+    if (request.action === 'package:write') return this.allows(name, 'push') ? null : `token has no push scope on ${name}`;
+    if (request.action === 'package:delete') return this.allows(name, 'delete') ? null : `token has no delete scope on ${name}`;
     return 'a registry token only grants pull, push and delete';
   }
 }
