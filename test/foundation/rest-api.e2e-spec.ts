@@ -154,6 +154,17 @@ forEachDatabase('REST API and tokens', (database) => {
     expect(visible.status).toBe(200);
   });
 
+  it('a member with npm:read sees npm packages in the API, though npm itself takes only tokens', async () => {
+    await seedPackage(server, { type: 'npm', name: 'visible-lib' });
+    const erin = await makeUser(admin, `erin-${database}`, ['dashboard', 'npm:read']);
+    const session = await ApiClient.login(server, erin.username, erin.password);
+    expect((await session.get('/api/v1/orgs/default/packages?type=npm')).body.map((p: { name: string }) => p.name)).toContain('visible-lib');
+    expect((await session.get('/api/v1/orgs/default/packages/npm/visible-lib')).status).toBe(200);
+    const frank = await makeUser(admin, `frank-${database}`, ['dashboard', 'pypi:read']);
+    const other = await ApiClient.login(server, frank.username, frank.password);
+    expect((await other.get('/api/v1/orgs/default/packages/npm/visible-lib')).status).toBe(404);
+  });
+
   it('validates DTOs with field messages', async () => {
     const cases: [string, string, unknown][] = [
       ['POST', '/api/v1/orgs/default/tokens', { name: '', roles: 'x' }],

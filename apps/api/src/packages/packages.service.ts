@@ -63,10 +63,8 @@ export class PackagesService {
     return pkg;
   }
 
-  /** Readable, or configurable: org admins manage npm packages although npm reads need tokens. */
   private visible(principal: Principal, slug: string, pkg: Package): boolean {
-    const resource = packageResource(slug, pkg);
-    return this.access.can(principal, { action: 'package:read', resource }).allowed || this.access.can(principal, { action: 'package:configure', resource }).allowed;
+    return this.access.can(principal, { action: 'package:view', resource: packageResource(slug, pkg) }).allowed;
   }
 
   /** Version count, size and last upload: from versions and files, or from the format's provider. */

@@ -21,7 +21,8 @@ export interface InstallationResource {
 }
 
 /** `package:delete` (registry deletes) needs write rights; it is its own action so restrictions such as registry token scopes can tell it from a push. */
-export type PackageAction = 'package:read' | 'package:write' | 'package:delete' | 'package:configure';
+/** `package:view` is seeing a package in the management API and dashboard: a read, but not through a registry client, so npm's tokens-only rule does not apply. */
+export type PackageAction = 'package:read' | 'package:view' | 'package:write' | 'package:delete' | 'package:configure';
 export type OrgAction =
   | 'org:use-api'
   | 'org:use-dashboard'

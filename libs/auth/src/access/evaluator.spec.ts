@@ -73,6 +73,15 @@ describe('format roles in standard mode', () => {
     expect(allowed(user(['org:admin']), read(pkg('npm', 'lib')))).toBe(false);
   });
 
+  it('users still see npm packages they hold roles for in the management API (package:view)', () => {
+    const view = (resource: PackageResource): AccessRequest => ({ action: 'package:view', resource });
+    expect(allowed(user(['npm:read'], { via: 'session' }), view(pkg('npm', 'lib')))).toBe(true);
+    expect(allowed(user(['org:admin'], { via: 'session' }), view(pkg('npm', 'lib')))).toBe(true);
+    expect(allowed(user(['pypi:read'], { via: 'session' }), view(pkg('npm', 'lib')))).toBe(false);
+    expect(allowed(user(['npm:read'], { via: 'session' }), view(pkg('npm', 'lib', { permissionMode: 'package' })))).toBe(false);
+    expect(allowed(ANONYMOUS, view(pkg('npm', 'lib', { private: false })))).toBe(true);
+  });
+
   it('no role, no access', () => {
     expect(allowed(user(['dashboard']), read(pkg('pypi', 'x')))).toBe(false);
     expect(allowed(token(['api'], ['org:admin']), read(pkg('pypi', 'x')))).toBe(false);

@@ -33,6 +33,8 @@ export function can(principal: Principal, request: AccessRequest): Decision {
   switch (request.action) {
     case 'package:read':
       return decidePackageAccess(principal, 'read', request.resource);
+    case 'package:view':
+      return decidePackageAccess(principal, 'read', request.resource, { registryClient: false });
     case 'package:write':
     case 'package:delete':
       return decidePackageAccess(principal, 'write', request.resource);
@@ -101,14 +103,14 @@ function isMember(principal: UserPrincipal, org: string): boolean {
   return principal.memberships.has(org);
 }
 
-function decidePackageAccess(principal: Principal, level: AccessLevel, pkg: PackageResource): Decision {
+function decidePackageAccess(principal: Principal, level: AccessLevel, pkg: PackageResource, { registryClient = true } = {}): Decision {
   if (level === 'read' && pkg.private === false) return allow('public package');
   if (principal.kind === 'anonymous') return deny('authentication required');
   if (principal.kind === 'token' && principal.org !== pkg.org) {
     return deny(`token belongs to org "${principal.org}", not "${pkg.org}"`);
   }
   if (principal.kind === 'user' && !isMember(principal, pkg.org)) return deny(`not a member of org "${pkg.org}"`);
-  if (pkg.type === 'npm' && principal.kind === 'user') {
+  if (registryClient && pkg.type === 'npm' && principal.kind === 'user') {
     return deny('npm accepts access tokens only, not user credentials');
   }
   const roles = effectiveRoles(principal, pkg.org);

@@ -31,7 +31,7 @@ export interface Caveat {
 
 type CaveatParser = (value: string) => Caveat;
 
-const READ_ACTIONS = new Set<string>(['package:read', 'org:view', 'org:read-feed', 'org:use-api', 'org:use-dashboard']);
+const READ_ACTIONS = new Set<string>(['package:read', 'package:view', 'org:view', 'org:read-feed', 'org:use-api', 'org:use-dashboard']);
 
 function parseList(name: string, value: string): string[] {
   const items = value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
