@@ -6,8 +6,7 @@ import { effectiveRoles } from '../access/evaluator';
 import type { TokenPrincipal } from '../access/principal';
 import { presentedLinkToken } from '../decorators/accepts-link-token.decorator';
 import { CredentialRejected } from '../errors';
-import { caveatsLimitToReads, parseCaveat } from '../macaroons/caveats';
-import { decodeToken } from '../macaroons/token-codec';
+import { Caveat, caveatsLimitToReads, parseCaveat } from '../macaroons/caveats';
 import { TokenService } from '../tokens/token.service';
 import { clientIp } from './credentials';
 import { STRATEGY } from './strategy-names';
@@ -34,13 +33,14 @@ export class LinkTokenStrategy extends PassportStrategy(Strategy, STRATEGY.linkT
     const token = presentedLinkToken(req);
     if (token === undefined) return notMine('link-token');
     let principal: TokenPrincipal;
+    let caveats: readonly Caveat[];
     try {
-      principal = await this.tokens.authenticate(token.trim(), { ip: clientIp(req) });
+      ({ principal, caveats } = await this.tokens.authenticateWithCaveats(token.trim(), { ip: clientIp(req) }));
     } catch (error) {
       if (error instanceof CredentialRejected) return rejected('link-token', error.message);
       throw error;
     }
-    const byCaveats = caveatsLimitToReads(decodeToken(token.trim()).conditions.map(parseCaveat));
+    const byCaveats = caveatsLimitToReads(caveats);
     const byRoles = [...effectiveRoles(principal, principal.org)].every(isReadOnlyRole);
     if (!byCaveats && !byRoles) {
       return rejected('link-token', 'a link token (auth_token) must be read-only: add the caveat actions=read');

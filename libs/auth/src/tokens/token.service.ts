@@ -80,6 +80,11 @@ export class TokenService {
    * safe to show the caller.
    */
   async authenticate(text: string, context: { ip?: string; now?: number } = {}): Promise<TokenPrincipal> {
+    return (await this.authenticateWithCaveats(text, context)).principal;
+  }
+
+  /** As `authenticate`, also returning the token's parsed caveats (link tokens inspect them). */
+  async authenticateWithCaveats(text: string, context: { ip?: string; now?: number } = {}): Promise<{ principal: TokenPrincipal; caveats: readonly Caveat[] }> {
     const { record, caveats } = await this.verify(text);
     const nowMs = context.now !== undefined ? context.now * 1000 : Date.now();
     const now = Math.floor(nowMs / 1000);
@@ -93,7 +98,7 @@ export class TokenService {
     if (!org) throw new CredentialRejected('unknown or revoked token');
     const memberships = await this.identity.membershipsOf(user.id);
     this.touch(record);
-    return {
+    const principal: TokenPrincipal = {
       kind: 'token',
       tokenId: record.id,
       userId: user.id,
@@ -104,6 +109,7 @@ export class TokenService {
       creatorIsAdmin: user.isAdmin,
       restrictions: applied.restrictions,
     };
+    return { principal, caveats };
   }
 
   /**
