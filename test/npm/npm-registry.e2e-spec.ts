@@ -201,9 +201,11 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(await user.ok(['publish'], { cwd: user.makePackage('token-lib', '1.0.0') })).toContain('+ token-lib@1.0.0');
     const list = await ws.ok(['token', 'list', '--json']);
     expect(list).not.toContain(created.token);
-    const listed = JSON.parse(list) as { key: string; name: string }[];
+    const listed = JSON.parse(list) as { key: string; name: string; expires: string | null }[];
     const entry = listed.find((t) => t.name === 'ci-token')!;
     expect(entry).toBeDefined();
+    // without --expires, one year, as through the REST API
+    expect(Math.abs(new Date(entry.expires!).getTime() - (Date.now() + 365 * 86_400_000))).toBeLessThan(120_000);
     await ws.ok(['token', 'revoke', entry.key.slice(0, 8)]);
     const after = await user.run(['whoami']);
     expect(after.stderr).toContain('E401');

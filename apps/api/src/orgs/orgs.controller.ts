@@ -34,7 +34,7 @@ export class OrgsController {
   async list(@CurrentPrincipal() principal: Principal): Promise<OrgDto[]> {
     if (principal.kind === 'token') return [{ slug: principal.org, roles: [...principal.tokenRoles].sort() }];
     if (principal.kind !== 'user') return [];
-    const all = principal.isAdmin ? await this.identity.listOrgs() : [];
+    const all = can(principal, { action: 'installation:manage-orgs', resource: { kind: 'installation' } }).allowed ? await this.identity.listOrgs() : [];
     const slugs = new Set([...principal.memberships.keys(), ...all.map((org) => org.slug)]);
     return [...slugs].sort().map((slug) => ({ slug, roles: [...(principal.memberships.get(slug) ?? [])].sort() }));
   }

@@ -3,8 +3,6 @@ import { ArrayMaxSize, IsArray, IsDateString, IsOptional, IsString, Matches, Max
 
 /** `expiresAt: "never"`: a token without expiry (installation admins only). */
 export const NEVER_EXPIRES = 'never';
-/** Expiry of a token created without `expiresAt`. */
-export const DEFAULT_TOKEN_LIFETIME_MS = 365 * 24 * 3600 * 1000;
 
 export class CreateTokenDto {
   @ApiProperty({ example: 'ci-upload' })

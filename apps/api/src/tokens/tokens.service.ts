@@ -10,10 +10,11 @@ import {
   decodeToken,
   refusedTokenRoles,
   effectiveRoles,
+  DEFAULT_TOKEN_LIFETIME_MS,
 } from '@packgate/auth';
 import { OrgLookupService } from '../orgs/org-lookup.service';
 import { OrgRolesService } from '../orgs/org-roles.service';
-import { DEFAULT_TOKEN_LIFETIME_MS, NEVER_EXPIRES } from './token.dto';
+import { NEVER_EXPIRES } from './token.dto';
 import type { CreateTokenDto, IssuedTokenDto, TokenDto, TokenInspectionDto } from './token.dto';
 
 /**
@@ -118,8 +119,8 @@ export class TokensService {
   private expiry(principal: Principal, requested: string | undefined): Date | null {
     if (requested === undefined) return new Date(Date.now() + DEFAULT_TOKEN_LIFETIME_MS);
     if (requested === NEVER_EXPIRES) {
-      const admin = principal.kind === 'user' ? principal.isAdmin : principal.kind === 'token' && principal.creatorIsAdmin;
-      if (!admin) throw new ForbiddenException('only installation admins may create tokens that never expire');
+      const decision = this.access.can(principal, { action: 'installation:issue-unexpiring-tokens', resource: { kind: 'installation' } });
+      if (!decision.allowed) throw new ForbiddenException(decision.reason);
       return null;
     }
     const expiresAt = new Date(requested);

@@ -187,6 +187,15 @@ describe('org:admin and token limits', () => {
     expect(canCreatorGrant(new Set(['org:admin']), 'npm:@acme/lib:write')).toBe(true);
     expect(canCreatorGrant(new Set(['org:admin']), 'org:admin')).toBe(false);
   });
+  it('only installation admins (and their tokens) issue tokens that never expire', () => {
+    const request = { action: 'installation:issue-unexpiring-tokens', resource: { kind: 'installation' } } as const;
+    expect(allowed(user([], { isAdmin: true, via: 'session' }), request)).toBe(true);
+    expect(allowed(token(['api'], [], { creatorIsAdmin: true }), request)).toBe(true);
+    expect(allowed(user(['org:admin'], { via: 'session' }), request)).toBe(false);
+    expect(allowed(token(['api'], ['org:admin']), request)).toBe(false);
+    expect(allowed(ANONYMOUS, request)).toBe(false);
+  });
+
   it('installation admin creates users and orgs; tokens never do', () => {
     const installationAdmin = user([], { isAdmin: true, via: 'session' });
     expect(allowed(installationAdmin, { action: 'installation:manage-users', resource: { kind: 'installation' } })).toBe(true);

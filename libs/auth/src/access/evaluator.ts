@@ -44,6 +44,9 @@ export function can(principal: Principal, request: AccessRequest): Decision {
         : deny('changing package settings needs org:admin');
     case 'installation:use-api':
       return decideRestGate(principal);
+    case 'installation:issue-unexpiring-tokens':
+      if (principal.kind === 'token') return principal.creatorIsAdmin ? allow('token of an installation admin') : deny('only installation admins may create tokens that never expire');
+      return principal.kind === 'user' && principal.isAdmin ? allow('installation admin') : deny('only installation admins may create tokens that never expire');
     case 'installation:manage-users':
     case 'installation:manage-orgs':
       return principal.kind === 'user' && principal.isAdmin

@@ -17,3 +17,6 @@ export function tokenMayPass(held: ReadonlySet<string>, role: string): boolean {
   if (held.has(role)) return true;
   return role.endsWith(':read') && held.has(`${role.slice(0, -':read'.length)}:write`);
 }
+
+/** Expiry of a token created without one, through any API (REST, npm, the CLI). */
+export const DEFAULT_TOKEN_LIFETIME_MS = 365 * 24 * 3600 * 1000;

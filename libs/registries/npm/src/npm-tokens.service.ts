@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { AccessService, AccessToken, AuditService, IdentityService, PermissionDeniedError, Principal, TokenService, attenuateToken, clientIp, decodeToken, looksLikeToken, refusedTokenRoles } from '@packgate/auth';
+import { AccessService, AccessToken, AuditService, IdentityService, PermissionDeniedError, Principal, TokenService, attenuateToken, clientIp, decodeToken, DEFAULT_TOKEN_LIFETIME_MS, looksLikeToken, refusedTokenRoles } from '@packgate/auth';
 import { InvalidInputError, NotFoundError } from '@packgate/registries/core';
 import { NpmAccessService } from './npm-access.service';
 import { isRecord } from './publish-document';
@@ -54,7 +54,8 @@ export class NpmTokensService {
     const cidrs = Array.isArray(body.cidr_whitelist) ? body.cidr_whitelist.map(String) : [];
     if (cidrs.length > MAX_CIDRS || cidrs.some((cidr) => !/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(cidr))) throw new InvalidInputError('cidr_whitelist must hold CIDR ranges such as 10.0.0.0/8');
     const name = typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim().slice(0, 100) : `npm token ${new Date().toISOString().slice(0, 10)}`;
-    const expiresAt = expiresDays === null ? null : new Date(Date.now() + expiresDays * 86_400_000);
+    // Same policy as the REST API: without `--expires` a token lives one year.
+    const expiresAt = new Date(Date.now() + (expiresDays === null ? DEFAULT_TOKEN_LIFETIME_MS : expiresDays * 86_400_000));
     const issued = await this.tokens.create({ userId, orgId, name, roles, expiresAt });
     // A CIDR list becomes an `ip` caveat on the macaroon: narrower, never wider (the record keeps the roles).
     const token = cidrs.length > 0 ? attenuateToken(issued.token, [`ip=${cidrs.join(',')}`]) : issued.token;
