@@ -259,20 +259,6 @@ export class PackageService {
     }
   }
 
-  /** Deletes blobs no file references any more; returns the digests removed. */
-  async collectGarbage(): Promise<string[]> {
-    const orphans = await this.dataSource.getRepository(Blob).find({ where: { refCount: 0 } });
-    const removed: string[] = [];
-    for (const blob of orphans) {
-      const deleted = await this.dataSource.getRepository(Blob).delete({ digest: blob.digest, refCount: 0 });
-      if ((deleted.affected ?? 0) > 0) {
-        await this.blobs.delete(blob.digest);
-        removed.push(blob.digest);
-      }
-    }
-    return removed;
-  }
-
   private async addBlobReference(manager: EntityManager, digest: string, size: number): Promise<void> {
     const updated = await manager.increment(Blob, { digest }, 'refCount', 1);
     if ((updated.affected ?? 0) === 0) {
