@@ -27,9 +27,11 @@ describe('npm start (the built server)', () => {
 
   it('creates admin with a one-time password on first start, keeps data on restart', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'packgate-start-'));
+    const children: ReturnType<typeof spawn>[] = [];
     const start = () =>
       new Promise<{ output: string; url: string; stop: () => Promise<void> }>((resolve, reject) => {
-        const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_LOG_LEVEL: 'warn', PACKGATE_ADMIN_PASSWORD: '' } });
+        const child = spawn(process.execPath, [MAIN], { env: { ...process.env, PORT: '0', HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_LOG_LEVEL: 'info', PACKGATE_ADMIN_PASSWORD: '' } });
+        children.push(child);
         let output = '';
         const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
         child.stdout.on('data', (chunk: Buffer) => {
@@ -52,14 +54,19 @@ describe('npm start (the built server)', () => {
       });
     try {
       const first = await start();
-      const password = /one-time password\s+(\S+)/.exec(first.output)?.[1];
-      expect(password).toBeTruthy();
+      const password = /one-time password:[\s|]+(\S+)/.exec(first.output)?.[1];
+      expect(password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+      // Route mapping is debug chatter; the framed banner is the last thing before "listening".
+      expect(first.output).not.toMatch(/Mapped \{/);
+      const afterBanner = first.output.slice(first.output.lastIndexOf('+-'));
+      expect(afterBanner.split('\n').filter((line) => line.trim() !== '').slice(1, 2)[0]).toMatch(/^Packgate listening on /);
       expect(statSync(path.join(dataDir, 'secret')).mode & 0o777).toBe(0o600);
       await first.stop();
       const second = await start();
       expect(second.output).not.toContain('one-time password');
       await second.stop();
     } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

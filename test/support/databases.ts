@@ -7,13 +7,22 @@ export const MYSQL_ADMIN_URL = process.env.PACKGATE_TEST_MYSQL_URL ?? 'mysql://r
 
 let mysqlReachable: Promise<boolean> | undefined;
 
+/**
+ * Up to ~30 s of attempts: on a busy machine one connection attempt can time out while the server
+ * is fine, and the answer is remembered for the whole run.
+ */
 async function probeMysql(): Promise<boolean> {
-  try {
-    const connection = await createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 3000 });
-    await connection.end();
-    return true;
-  } catch {
-    return false;
+  const deadline = Date.now() + 30_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const connection = await createConnection({ uri: MYSQL_ADMIN_URL, connectTimeout: 5000 });
+      await connection.end();
+      return true;
+    } catch (error) {
+      const refused = (error as { code?: string }).code === 'ECONNREFUSED';
+      if ((refused && process.env.CI !== 'true') || Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 3000)));
+    }
   }
 }
 

@@ -14,6 +14,7 @@ import { resolveSecret } from './config/secret';
 import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
+import { QuietStartupLogger } from './logging/quiet-startup-logger';
 
 /**
  * Builds the whole application (REST, registries, dashboard). Used by main.ts and by the tests, so
@@ -23,7 +24,7 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   const secret = resolveSecret(config);
   if (config.database.kind === 'mysql' && !config.database.flavor) config.database.flavor = await detectMysqlFlavor(config.database.url);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, secret), { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(httpMetricsMiddleware);

@@ -32,12 +32,30 @@ export class BootstrapService implements OnApplicationBootstrap {
     const password = this.config.adminPassword ?? randomBytes(18).toString('base64url');
     const user = await this.identity.createUser({ username: ADMIN_USERNAME, passwordHash: await this.passwords.hash(password), isAdmin: true });
     await this.identity.setMembership(user.id, org.id, ['dashboard', 'org:admin']);
-    this.logger.log(`created org "${DEFAULT_ORG}" and installation admin "${ADMIN_USERNAME}"`);
-    if (!this.config.adminPassword) {
-      this.generatedAdminPassword = password;
-      process.stdout.write(
-        `\n  Packgate first start: user "${ADMIN_USERNAME}" was created with the one-time password\n\n      ${password}\n\n  Log in at ${this.config.publicUrl}/ and change it (PATCH /api/v1/users/admin). It is not shown again.\n\n`,
-      );
+    if (this.config.adminPassword) {
+      this.logger.log(`created org "${DEFAULT_ORG}" and installation admin "${ADMIN_USERNAME}"`);
+      return;
     }
+    // Not logged as well: a log line written after the banner would push it out of sight.
+    this.generatedAdminPassword = password;
+    process.stdout.write(firstStartBanner(password, this.config.publicUrl));
   }
+}
+
+/** The one-time admin password, framed so it stands out from the log lines around it. */
+export function firstStartBanner(password: string, publicUrl: string): string {
+  const lines = [
+    `Packgate first start: created org "${DEFAULT_ORG}" and installation admin "${ADMIN_USERNAME}".`,
+    '',
+    `User "${ADMIN_USERNAME}" has this one-time password:`,
+    '',
+    `    ${password}`,
+    '',
+    `Log in at ${publicUrl}/ and change it (dashboard: Change password).`,
+    'It is not shown again.',
+  ];
+  const width = Math.max(...lines.map((line) => line.length)) + 4;
+  const rule = `+${'-'.repeat(width)}+`;
+  const body = lines.map((line) => `|  ${line.padEnd(width - 2)}|`);
+  return `\n${[rule, ...body, rule].join('\n')}\n\n`;
 }
