@@ -33,7 +33,14 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
-        AuthModule.forRoot({ secret, passwordCacheSeconds: config.passwordCacheSeconds, sessionHours: config.sessionHours, recordCacheSeconds: 10 }),
+        AuthModule.forRoot({
+          secret,
+          passwordCacheSeconds: config.passwordCacheSeconds,
+          sessionHours: config.sessionHours,
+          recordCacheSeconds: 10,
+          throttle: { maxFailures: config.auth.maxFailures, maxFailuresPerAddress: config.auth.maxFailuresPerAddress, windowSeconds: config.auth.windowSeconds },
+          hashing: { concurrency: config.auth.hashConcurrency, maxWaiting: 32 },
+        }),
         RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,

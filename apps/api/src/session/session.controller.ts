@@ -5,7 +5,7 @@ import {
   AuditService,
   CurrentPrincipal,
   IdentityService,
-  PasswordService,
+  PasswordLoginService,
   Principal,
   RestApi,
   SESSION_COOKIE,
@@ -25,7 +25,7 @@ import { describePrincipal } from './me';
 export class SessionController {
   constructor(
     private readonly identity: IdentityService,
-    private readonly passwords: PasswordService,
+    private readonly logins: PasswordLoginService,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     @Inject(PACKGATE_CONFIG) private readonly config: PackgateConfig,
@@ -37,9 +37,8 @@ export class SessionController {
   @ApiOkResponse({ type: MeDto })
   @ApiUnauthorizedResponse({ type: ErrorDto })
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeDto> {
-    const user = await this.identity.findUserByUsername(body.username);
-    const ok = user && !user.disabled ? await this.passwords.verify(user, body.password) : await this.passwords.verifyNobody(body.password);
-    if (!user || !ok) {
+    const user = await this.logins.check(clientIp(req), body.username, body.password);
+    if (!user) {
       await this.audit.record({ principal: { kind: 'anonymous', restrictions: [] }, action: 'auth.login', resource: 'session', result: 'failure', ip: clientIp(req), details: { reason: 'invalid username or password' } });
       throw new UnauthorizedException('invalid username or password');
     }

@@ -6,6 +6,7 @@ import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
 import { AuditService } from '../audit/audit.service';
 import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
+import { TOKENS_ONLY, markTokensOnlyRoute } from '../decorators/tokens-only.decorator';
 import { AuthenticationError } from '../errors';
 import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
@@ -30,7 +31,10 @@ export class AuthGroupGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     if (hasPrincipal(req)) return true;
     const res = context.switchToHttp().getResponse<Response>();
-    if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, [context.getHandler(), context.getClass()])) markLinkTokenRoute(req);
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, targets)) markLinkTokenRoute(req);
+    const tokensOnly = this.reflector.getAllAndOverride<string | undefined>(TOKENS_ONLY, targets);
+    if (tokensOnly) markTokensOnlyRoute(req, tokensOnly);
     const { principal, refusals } = await this.run(req, res);
     if (principal) {
       setPrincipal(req, principal);
