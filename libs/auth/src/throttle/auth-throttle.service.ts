@@ -67,12 +67,14 @@ export class AuthThrottleService {
   async recordFailure(ip: string | undefined, username: string): Promise<void> {
     await Promise.all(
       this.keys(ip, username).map(async ([limiter, key]) => {
+        let state: RateLimiterRes;
         try {
-          await limiter.consume(key);
+          state = await limiter.consume(key);
         } catch (refusal) {
           if (!isRes(refusal)) throw refusal;
-          if (refusal.msBeforeNext > 0) this.blockedHere.set(key, Date.now() + refusal.msBeforeNext);
+          state = refusal;
         }
+        if (this.isBlocked(limiter, state)) this.blockedHere.set(key, Date.now() + state.msBeforeNext);
       }),
     );
   }
@@ -101,8 +103,9 @@ export class AuthThrottleService {
     return createHmac('sha256', this.options.secret).update(text).digest('base64url').slice(0, 43);
   }
 
+  /** `points` failures use the allowance up: the next attempt waits for the window to end. */
   private isBlocked(limiter: RateLimiterAbstract | RateLimiterStoreAbstract, state: RateLimiterRes | null): boolean {
-    return state !== null && state.consumedPoints > limiter.points && state.msBeforeNext > 0;
+    return state !== null && state.consumedPoints >= limiter.points && state.msBeforeNext > 0;
   }
 }
 
