@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
-import { SESSION_COOKIE } from '@packgate/auth';
+import { SESSION_COOKIE, addressMatcher, clientAddressMiddleware, normalizeAddress } from '@packgate/auth';
 import { AppModule } from './app.module';
 import type { PackgateConfig } from './config/config';
 import { resolveSecret } from './config/secret';
@@ -26,6 +26,11 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Forwarding headers count only from PACKGATE_TRUSTED_PROXIES (none by default), for req.ip and
+  // req.protocol as for clientIp() (caveats, throttling, audit).
+  const trustedProxy = addressMatcher(config.trustedProxies);
+  app.set('trust proxy', (address: string) => trustedProxy(normalizeAddress(address) ?? address));
+  app.use(clientAddressMiddleware(config.trustedProxies));
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
