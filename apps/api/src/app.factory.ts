@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { SESSION_COOKIE, addressMatcher, clientAddressMiddleware, normalizeAddress } from '@packgate/auth';
 import { AppModule } from './app.module';
 import type { PackgateConfig } from './config/config';
+import { protectDataDir } from './config/data-dir';
 import { resolveSecret } from './config/secret';
 import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
@@ -20,6 +21,7 @@ import { httpMetricsMiddleware } from './metrics/http-metrics';
  * the server under test is the server that ships.
  */
 export async function createApp(config: PackgateConfig): Promise<NestExpressApplication> {
+  protectDataDir(config);
   const secret = resolveSecret(config);
   if (config.database.kind === 'mysql' && !config.database.flavor) config.database.flavor = await detectMysqlFlavor(config.database.url);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, secret), { bufferLogs: true, bodyParser: false });
