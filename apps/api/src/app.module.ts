@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@packgate/auth';
 import { RegistryCoreModule } from '@packgate/registries/core';
 import { AuditController } from './audit/audit.controller';
+import { InstallationAuditController } from './audit/installation-audit.controller';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { PackgateConfig } from './config/config';
 import { PACKGATE_CONFIG } from './config/config.constants';
@@ -45,7 +46,7 @@ export class AppModule {
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
       ],
-      controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, HealthController, MetricsController],
+      controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, InstallationAuditController, HealthController, MetricsController],
       providers: [
         { provide: PACKGATE_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: RestExceptionFilter },

@@ -7,7 +7,7 @@ import { hasPrincipal, setPrincipal } from '../access/request-principal';
 import { AuditService } from '../audit/audit.service';
 import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
 import { TOKENS_ONLY, markTokensOnlyRoute } from '../decorators/tokens-only.decorator';
-import { AuthenticationError } from '../errors';
+import { AuthenticationError, RetryLaterError } from '../errors';
 import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
 import type { Refusal } from '../strategies/strategy-result';
@@ -35,7 +35,14 @@ export class AuthGroupGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, targets)) markLinkTokenRoute(req);
     const tokensOnly = this.reflector.getAllAndOverride<string | undefined>(TOKENS_ONLY, targets);
     if (tokensOnly) markTokensOnlyRoute(req, tokensOnly);
-    const { principal, refusals } = await this.run(req, res);
+    let outcome: { principal?: Principal; refusals: (Refusal | undefined)[] };
+    try {
+      outcome = await this.run(req, res);
+    } catch (error) {
+      if (error instanceof RetryLaterError) await this.auditRefusal(req, error);
+      throw error;
+    }
+    const { principal, refusals } = outcome;
     if (principal) {
       setPrincipal(req, principal);
       return true;
@@ -45,7 +52,7 @@ export class AuthGroupGuard implements CanActivate {
     if (Object.keys(reasons).length === 0) reasons.authorization = 'credentials not recognised';
     for (const [method, reason] of Object.entries(reasons)) authFailures.inc({ method, reason: reasonLabel(reason) });
     setPrincipal(req, ANONYMOUS);
-    await this.audit.record({
+    await this.audit.recordRepeated({
       org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null,
       principal: ANONYMOUS,
       action: 'auth.failed',
@@ -55,6 +62,19 @@ export class AuthGroupGuard implements CanActivate {
       details: { reasons },
     });
     throw new AuthenticationError(reasons);
+  }
+
+  /** Throttled or saturated password checks: one aggregated row per address and kind. */
+  private auditRefusal(req: Request, error: RetryLaterError): Promise<void> {
+    return this.audit.recordRepeated({
+      org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null,
+      principal: ANONYMOUS,
+      action: error.status === 429 ? 'auth.throttled' : 'auth.busy',
+      resource: `${req.method} ${req.path}`,
+      result: 'denied',
+      ip: clientIp(req),
+      details: { reason: error.message },
+    });
   }
 
   private run(req: Request, res: Response): Promise<{ principal?: Principal; refusals: (Refusal | undefined)[] }> {
