@@ -50,7 +50,7 @@ export class SessionController {
       throw error;
     }
     if (!user) {
-      await this.audit.recordRepeated({ principal: { kind: 'anonymous', restrictions: [] }, action: 'auth.login', resource: 'session', result: 'failure', ip: clientIp(req), details: { reason: 'invalid username or password' } });
+      await this.audit.recordRepeated({ principal: ANONYMOUS, action: 'auth.login', resource: 'session', result: 'failure', ip: clientIp(req), details: { reason: 'invalid username or password' } });
       throw new UnauthorizedException('invalid username or password');
     }
     const principal = await this.identity.userPrincipal(user, 'session');
