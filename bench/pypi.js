@@ -5,7 +5,7 @@
  *   - authenticated `/simple/{project}/` reads with a token (Basic __token__:pgt_…) and with a user
  *     password (Basic user:password; argon2 must not run per request);
  *   - rejected requests (anonymous → 401 challenge, token of another org → 404, wrong password →
- *     401 after a full argon2 check);
+ *     401 after a full argon2 check until the throttle answers 429 without one);
  *   - wheel downloads vs a plain Node http server streaming the same blob file in the same run
  *     (alternating rounds, best of BENCH_ROUNDS each: see _support.js).
  * Peers measured on this kind of machine (issue 3): pypiserver+htpasswd ≈ 16 req/s, Verdaccio with
@@ -84,7 +84,7 @@ async function run() {
     rows.push(await measure('index, user password (Basic)', { url: indexUrl, headers: { authorization: basic('bench', seeded.password), accept: PIP_ACCEPT } }));
     rows.push(await measure('rejected: anonymous → 401', { url: indexUrl, headers: { accept: PIP_ACCEPT } }));
     rows.push(await measure('rejected: other org token → 404', { url: indexUrl, headers: { authorization: basic('__token__', seeded.foreignToken), accept: PIP_ACCEPT } }));
-    rows.push(await measure('rejected: wrong password → 401 (argon2)', { url: indexUrl, duration: Math.min(DURATION, 3), headers: { authorization: basic('bench', 'wrong-password-1'), accept: PIP_ACCEPT } }));
+    rows.push(await measure('rejected: wrong password → 401, then 429', { url: indexUrl, duration: Math.min(DURATION, 3), headers: { authorization: basic('bench', 'wrong-password-1'), accept: PIP_ACCEPT } }));
     plain = await startPlainFileServer(blobFile);
     const downloadUrl = `${server.url}/default/pypi/files/bench-pkg/${wheelName}`;
     const downloadHeaders = { authorization: basic('__token__', seeded.readToken), 'accept-encoding': 'identity' };

@@ -29,6 +29,9 @@ async function main() {
     }
     process.stdout.write(`(${name}: ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   }
+  // Sections may return a one-line `summary` (e.g. a side-by-side figure): printed together at the end.
+  const summaries = Object.entries(results).filter(([, figures]) => figures && typeof figures.summary === 'string');
+  if (summaries.length > 0) process.stdout.write(`\n== summary ==\n${summaries.map(([name, figures]) => `${name}: ${figures.summary}`).join('\n')}\n`);
   const out = path.join(__dirname, 'results.json');
   fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
   process.stdout.write(`\nfigures written to ${path.relative(process.cwd(), out)}\n`);

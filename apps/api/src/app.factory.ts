@@ -7,9 +7,10 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
-import { SESSION_COOKIE } from '@packgate/auth';
+import { SESSION_COOKIE, addressMatcher, clientAddressMiddleware, normalizeAddress } from '@packgate/auth';
 import { AppModule } from './app.module';
 import type { PackgateConfig } from './config/config';
+import { protectDataDir } from './config/data-dir';
 import { resolveSecret } from './config/secret';
 import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
@@ -21,12 +22,18 @@ import { QuietStartupLogger } from './logging/quiet-startup-logger';
  * the server under test is the server that ships.
  */
 export async function createApp(config: PackgateConfig): Promise<NestExpressApplication> {
+  protectDataDir(config);
   const secret = resolveSecret(config);
   if (config.database.kind === 'mysql' && !config.database.flavor) config.database.flavor = await detectMysqlFlavor(config.database.url);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, secret), { bufferLogs: true, bodyParser: false });
   app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Forwarding headers count only from PACKGATE_TRUSTED_PROXIES (none by default), for req.ip and
+  // req.protocol as for clientIp() (caveats, throttling, audit).
+  const trustedProxy = addressMatcher(config.trustedProxies);
+  app.set('trust proxy', (address: string) => trustedProxy(normalizeAddress(address) ?? address));
+  app.use(clientAddressMiddleware(config.trustedProxies));
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.

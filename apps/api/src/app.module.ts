@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@packgate/auth';
 import { RegistryCoreModule } from '@packgate/registries/core';
 import { AuditController } from './audit/audit.controller';
+import { InstallationAuditController } from './audit/installation-audit.controller';
 import { BootstrapService } from './bootstrap/bootstrap.service';
 import type { PackgateConfig } from './config/config';
 import { PACKGATE_CONFIG } from './config/config.constants';
@@ -33,12 +34,19 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
-        AuthModule.forRoot({ secret, passwordCacheSeconds: config.passwordCacheSeconds, sessionHours: config.sessionHours, recordCacheSeconds: 10 }),
+        AuthModule.forRoot({
+          secret,
+          passwordCacheSeconds: config.passwordCacheSeconds,
+          sessionHours: config.sessionHours,
+          recordCacheSeconds: 10,
+          throttle: { maxFailures: config.auth.maxFailures, maxFailuresPerAddress: config.auth.maxFailuresPerAddress, windowSeconds: config.auth.windowSeconds },
+          hashing: { concurrency: config.auth.hashConcurrency, maxWaiting: 32 },
+        }),
         RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
       ],
-      controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, HealthController, MetricsController],
+      controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, InstallationAuditController, HealthController, MetricsController],
       providers: [
         { provide: PACKGATE_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: RestExceptionFilter },

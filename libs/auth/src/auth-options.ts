@@ -1,3 +1,5 @@
+import type { ThrottleSettings } from './throttle/auth-throttle.service';
+
 /** What the auth library needs from the application's configuration. */
 export interface AuthOptions {
   /** Server secret: macaroon root keys and cache keys derive from it. */
@@ -8,6 +10,10 @@ export interface AuthOptions {
   sessionHours: number;
   /** Seconds identity records (users, memberships, token records) are cached between invalidations. */
   recordCacheSeconds: number;
+  /** Failed-password throttling. */
+  throttle: ThrottleSettings;
+  /** argon2 runs at once, and how many may wait for one (beyond: 503). */
+  hashing: { concurrency: number; maxWaiting: number };
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AccessService } from './access/access.service';
 import { AUTH_OPTIONS, AuthOptions } from './auth-options';
 import { AuditService } from './audit/audit.service';
@@ -8,6 +9,7 @@ import { AccessToken, AuditEvent, Membership, Organization, Session, User } from
 import { AuthGroupGuard } from './guards/auth-group.guard';
 import { PermissionGuard } from './guards/permission.guard';
 import { IdentityService } from './identity/identity.service';
+import { PasswordLoginService } from './passwords/password-login.service';
 import { PasswordService } from './passwords/password.service';
 import { SessionService } from './sessions/session.service';
 import { AnonymousStrategy } from './strategies/anonymous.strategy';
@@ -17,9 +19,12 @@ import { BasicTokenStrategy } from './strategies/basic-token.strategy';
 import { BearerTokenStrategy } from './strategies/bearer-token.strategy';
 import { LinkTokenStrategy } from './strategies/link-token.strategy';
 import { SessionStrategy } from './strategies/session.strategy';
+import { AuthThrottle } from './throttle/auth-throttle.entity';
+import { AuthThrottleService, LimiterFactory, THROTTLE_LIMITER_FACTORY } from './throttle/auth-throttle.service';
+import { TypeOrmRateLimiter } from './throttle/typeorm-rate-limiter';
 import { TokenService } from './tokens/token.service';
 
-const SERVICES = [IdentityService, PasswordService, TokenService, SessionService, AuditService, AccessService, AuthStrategyRegistry];
+const SERVICES = [IdentityService, PasswordService, PasswordLoginService, AuthThrottleService, TokenService, SessionService, AuditService, AccessService, AuthStrategyRegistry];
 
 /**
  * Identities, credentials, the auth group and the permission evaluator. Registers the two global
@@ -31,9 +36,11 @@ export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      imports: [TypeOrmModule.forFeature([Organization, User, Membership, AccessToken, Session, AuditEvent])],
+      imports: [TypeOrmModule.forFeature([Organization, User, Membership, AccessToken, Session, AuditEvent, AuthThrottle])],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
+        // Counters in the database; a shared store (e.g. RateLimiterRedis) can replace this factory.
+        { provide: THROTTLE_LIMITER_FACTORY, inject: [DataSource], useFactory: (dataSource: DataSource): LimiterFactory => (limiter) => new TypeOrmRateLimiter(limiter, dataSource) },
         ...SERVICES,
         BearerTokenStrategy,
         BasicTokenStrategy,

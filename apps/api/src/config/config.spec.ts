@@ -10,6 +10,14 @@ describe('loadConfig', () => {
     expect(config.publicUrl).toBe('http://localhost:8080');
   });
 
+  it('reads the throttle and proxy settings, trusting no proxy by default', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({}).auth).toMatchObject({ maxFailures: 5, maxFailuresPerAddress: 10, windowSeconds: 900 });
+    const config = loadConfig({ PACKGATE_TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,::1', PACKGATE_AUTH_MAX_FAILURES: '3', PACKGATE_AUTH_MAX_FAILURES_PER_ADDRESS: '0', PACKGATE_AUTH_WINDOW_SECONDS: '60', PACKGATE_AUTH_HASH_CONCURRENCY: '2' });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.7/32', '::1/128']);
+    expect(config.auth).toEqual({ maxFailures: 3, maxFailuresPerAddress: 0, windowSeconds: 60, hashConcurrency: 2 });
+  });
+
   it('reads mysql URLs and hides their password in descriptions', () => {
     const config = loadConfig({ DATABASE_URL: 'mysql://u:secret@db:3306/packgate', PACKGATE_PUBLIC_URL: 'https://reg.example.com/' });
     expect(config.database.kind).toBe('mysql');
@@ -27,6 +35,11 @@ describe('loadConfig', () => {
     [{ PACKGATE_PUBLIC_URL: 'ftp://x' }, /PACKGATE_PUBLIC_URL/],
     [{ PACKGATE_PUBLIC_URL: 'not a url' }, /PACKGATE_PUBLIC_URL/],
     [{ PACKGATE_LOG_LEVEL: 'loud' }, /PACKGATE_LOG_LEVEL/],
+    [{ PACKGATE_TRUSTED_PROXIES: '10.0.0.0/33' }, /PACKGATE_TRUSTED_PROXIES/],
+    [{ PACKGATE_TRUSTED_PROXIES: 'proxy.local' }, /PACKGATE_TRUSTED_PROXIES/],
+    [{ PACKGATE_AUTH_MAX_FAILURES: '-1' }, /PACKGATE_AUTH_MAX_FAILURES/],
+    [{ PACKGATE_AUTH_WINDOW_SECONDS: '0' }, /PACKGATE_AUTH_WINDOW_SECONDS/],
+    [{ PACKGATE_AUTH_HASH_CONCURRENCY: '0' }, /PACKGATE_AUTH_HASH_CONCURRENCY/],
   ])('rejects %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 
 /** Settings read from the environment (design.md §6, README "Configuration"). */
@@ -21,6 +23,10 @@ export interface PackgateConfig {
   pypiMaxFileBytes: number;
   /** Largest npm publish body, JSON plus base64 tarball (PACKGATE_NPM_MAX_BODY). */
   npmMaxBodyBytes: number;
+  /** Failed-password throttling (README "Security"). */
+  auth: { maxFailures: number; maxFailuresPerAddress: number; windowSeconds: number; hashConcurrency: number };
+  /** CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers name the client (PACKGATE_TRUSTED_PROXIES). */
+  trustedProxies: string[];
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +89,26 @@ function parsePositive(name: string, value: string | undefined, fallback: number
   return parsed;
 }
 
+function parseCount(name: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,9}$/.test(value) || Number(value) < min) throw new ConfigError(`${name} must be a whole number ≥ ${min}, got "${value}"`);
+  return Number(value);
+}
+
+/** `10.0.0.0/8, 192.168.1.7, ::1` → CIDRs (a bare address is /32 or /128). */
+function parseCidrs(name: string, value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((entry) => {
+    const [address, prefix, extra] = entry.trim().split('/');
+    const family = isIP(address ?? '');
+    const max = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max))) {
+      throw new ConfigError(`${name} must be a comma-separated list of addresses or CIDRs (e.g. 10.0.0.0/8,::1), got "${entry.trim()}"`);
+    }
+    return `${address}/${prefix ?? max}`;
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
   const port = parsePort(env.PORT);
   const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
@@ -106,6 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     sessionHours: parsePositive('PACKGATE_SESSION_HOURS', env.PACKGATE_SESSION_HOURS, 12),
     pypiMaxFileBytes: Math.floor(parsePositive('PACKGATE_PYPI_MAX_FILE_MB', env.PACKGATE_PYPI_MAX_FILE_MB, 512) * 1024 * 1024),
     npmMaxBodyBytes: parseSize('PACKGATE_NPM_MAX_BODY', env.PACKGATE_NPM_MAX_BODY, 64 * 1024 * 1024),
+    auth: {
+      maxFailures: parseCount('PACKGATE_AUTH_MAX_FAILURES', env.PACKGATE_AUTH_MAX_FAILURES, 5),
+      maxFailuresPerAddress: parseCount('PACKGATE_AUTH_MAX_FAILURES_PER_ADDRESS', env.PACKGATE_AUTH_MAX_FAILURES_PER_ADDRESS, 10),
+      windowSeconds: parseCount('PACKGATE_AUTH_WINDOW_SECONDS', env.PACKGATE_AUTH_WINDOW_SECONDS, 900, 1),
+      hashConcurrency: parseCount('PACKGATE_AUTH_HASH_CONCURRENCY', env.PACKGATE_AUTH_HASH_CONCURRENCY, Math.max(1, Math.floor(availableParallelism() / 2)), 1),
+    },
+    trustedProxies: parseCidrs('PACKGATE_TRUSTED_PROXIES', env.PACKGATE_TRUSTED_PROXIES),
   };
 }
 

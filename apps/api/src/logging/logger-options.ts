@@ -35,7 +35,9 @@ export function loggerOptions(config: PackgateConfig): Params {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: '***' },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+      // A 503 with Retry-After is load shedding (password hashing at capacity), not a fault.
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+        res.statusCode === 503 && res.hasHeader('retry-after') ? 'warn' : error || res.statusCode >= 500 ? 'error' : 'info',
     },
   };
 }

@@ -1,9 +1,18 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { AuthenticationError, PermissionDeniedError } from '@packgate/auth';
+import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
 import { RegistryError } from '@packgate/registries/core';
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large' };
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
 
 /**
  * REST errors as JSON `{statusCode, error, message}`. Format modules bind their own filters; this
@@ -22,6 +31,11 @@ export class RestExceptionFilter implements ExceptionFilter {
     if (exception instanceof AuthenticationError) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="Packgate"');
       res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: exception.message, reasons: exception.reasons });
+      return;
+    }
+    if (exception instanceof RetryLaterError) {
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      res.status(exception.status).json({ statusCode: exception.status, error: STATUS_TEXT[exception.status], message: exception.message });
       return;
     }
     if (exception instanceof PermissionDeniedError) {

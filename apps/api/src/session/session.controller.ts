@@ -2,11 +2,13 @@ import { Body, Controller, ForbiddenException, Get, HttpCode, Inject, Post, Req,
 import { ApiCookieAuth, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
+  ANONYMOUS,
   AuditService,
   CurrentPrincipal,
   IdentityService,
-  PasswordService,
+  PasswordLoginService,
   Principal,
+  RetryLaterError,
   RestApi,
   SESSION_COOKIE,
   SessionService,
@@ -25,7 +27,7 @@ import { describePrincipal } from './me';
 export class SessionController {
   constructor(
     private readonly identity: IdentityService,
-    private readonly passwords: PasswordService,
+    private readonly logins: PasswordLoginService,
     private readonly sessions: SessionService,
     private readonly audit: AuditService,
     @Inject(PACKGATE_CONFIG) private readonly config: PackgateConfig,
@@ -37,10 +39,18 @@ export class SessionController {
   @ApiOkResponse({ type: MeDto })
   @ApiUnauthorizedResponse({ type: ErrorDto })
   async login(@Body() body: LoginDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<MeDto> {
-    const user = await this.identity.findUserByUsername(body.username);
-    const ok = user && !user.disabled ? await this.passwords.verify(user, body.password) : await this.passwords.verifyNobody(body.password);
-    if (!user || !ok) {
-      await this.audit.record({ principal: { kind: 'anonymous', restrictions: [] }, action: 'auth.login', resource: 'session', result: 'failure', ip: clientIp(req), details: { reason: 'invalid username or password' } });
+    let user;
+    try {
+      user = await this.logins.check(clientIp(req), body.username, body.password);
+    } catch (error) {
+      if (error instanceof RetryLaterError) {
+        const action = error.status === 429 ? 'auth.throttled' : 'auth.busy';
+        await this.audit.recordRepeated({ principal: ANONYMOUS, action, resource: 'session', result: 'denied', ip: clientIp(req), details: { reason: error.message } });
+      }
+      throw error;
+    }
+    if (!user) {
+      await this.audit.recordRepeated({ principal: ANONYMOUS, action: 'auth.login', resource: 'session', result: 'failure', ip: clientIp(req), details: { reason: 'invalid username or password' } });
       throw new UnauthorizedException('invalid username or password');
     }
     const principal = await this.identity.userPrincipal(user, 'session');

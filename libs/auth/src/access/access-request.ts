@@ -32,7 +32,12 @@ export type OrgAction =
   | 'org:manage-own-tokens'
   | 'org:manage-all-tokens'
   | 'org:read-audit';
-export type InstallationAction = 'installation:use-api' | 'installation:manage-users' | 'installation:manage-orgs' | 'installation:issue-unexpiring-tokens';
+export type InstallationAction =
+  | 'installation:use-api'
+  | 'installation:manage-users'
+  | 'installation:manage-orgs'
+  | 'installation:issue-unexpiring-tokens'
+  | 'installation:read-audit';
 
 export type AccessRequest =
   | { action: PackageAction; resource: PackageResource }

@@ -52,6 +52,11 @@ export function can(principal: Principal, request: AccessRequest): Decision {
       return principal.kind === 'user' && principal.isAdmin
         ? allow('installation admin')
         : deny('only an installation admin may do this');
+    case 'installation:read-audit':
+      // Logins, users and passwords of the whole installation: an installation admin in the dashboard.
+      return principal.kind === 'user' && principal.isAdmin && principal.via === 'session'
+        ? allow('installation admin session')
+        : deny('only an installation admin, signed in to the dashboard, may read installation events');
     default:
       return decideOrgAction(principal, request.action, request.resource.org);
   }

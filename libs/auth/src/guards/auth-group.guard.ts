@@ -6,7 +6,8 @@ import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
 import { AuditService } from '../audit/audit.service';
 import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
-import { AuthenticationError } from '../errors';
+import { TOKENS_ONLY, markTokensOnlyRoute } from '../decorators/tokens-only.decorator';
+import { AuthenticationError, RetryLaterError } from '../errors';
 import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
 import type { Refusal } from '../strategies/strategy-result';
@@ -30,8 +31,18 @@ export class AuthGroupGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     if (hasPrincipal(req)) return true;
     const res = context.switchToHttp().getResponse<Response>();
-    if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, [context.getHandler(), context.getClass()])) markLinkTokenRoute(req);
-    const { principal, refusals } = await this.run(req, res);
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, targets)) markLinkTokenRoute(req);
+    const tokensOnly = this.reflector.getAllAndOverride<string | undefined>(TOKENS_ONLY, targets);
+    if (tokensOnly) markTokensOnlyRoute(req, tokensOnly);
+    let outcome: { principal?: Principal; refusals: (Refusal | undefined)[] };
+    try {
+      outcome = await this.run(req, res);
+    } catch (error) {
+      if (error instanceof RetryLaterError) await this.auditRefusal(req, error);
+      throw error;
+    }
+    const { principal, refusals } = outcome;
     if (principal) {
       setPrincipal(req, principal);
       return true;
@@ -41,7 +52,7 @@ export class AuthGroupGuard implements CanActivate {
     if (Object.keys(reasons).length === 0) reasons.authorization = 'credentials not recognised';
     for (const [method, reason] of Object.entries(reasons)) authFailures.inc({ method, reason: reasonLabel(reason) });
     setPrincipal(req, ANONYMOUS);
-    await this.audit.record({
+    await this.audit.recordRepeated({
       org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null,
       principal: ANONYMOUS,
       action: 'auth.failed',
@@ -51,6 +62,19 @@ export class AuthGroupGuard implements CanActivate {
       details: { reasons },
     });
     throw new AuthenticationError(reasons);
+  }
+
+  /** Throttled or saturated password checks: one aggregated row per address and kind. */
+  private auditRefusal(req: Request, error: RetryLaterError): Promise<void> {
+    return this.audit.recordRepeated({
+      org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null,
+      principal: ANONYMOUS,
+      action: error.status === 429 ? 'auth.throttled' : 'auth.busy',
+      resource: `${req.method} ${req.path}`,
+      result: 'denied',
+      ip: clientIp(req),
+      details: { reason: error.message },
+    });
   }
 
   private run(req: Request, res: Response): Promise<{ principal?: Principal; refusals: (Refusal | undefined)[] }> {

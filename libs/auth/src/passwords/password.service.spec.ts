@@ -1,8 +1,16 @@
+import * as argon2 from 'argon2';
 import type { User } from '../entities/user.entity';
-import { PasswordService } from './password.service';
+import { ARGON2_OPTIONS, PasswordService } from './password.service';
 
 describe('PasswordService cache', () => {
-  const options = { secret: Buffer.alloc(32, 7), passwordCacheSeconds: 60, sessionHours: 1, recordCacheSeconds: 10 };
+  const options = {
+    secret: Buffer.alloc(32, 7),
+    passwordCacheSeconds: 60,
+    sessionHours: 1,
+    recordCacheSeconds: 10,
+    throttle: { maxFailures: 5, maxFailuresPerAddress: 10, windowSeconds: 900 },
+    hashing: { concurrency: 1, maxWaiting: 8 },
+  };
   let service: PasswordService;
   let user: User;
 
@@ -42,5 +50,14 @@ describe('PasswordService cache', () => {
     await uncached.verify(user, 'first-password');
     await uncached.verify(user, 'first-password');
     expect(verify).toHaveBeenCalledTimes(2);
+  });
+
+  it('hashes with argon2id at OWASP parameters and flags older hashes for an upgrade', async () => {
+    expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(service.needsRehash(user.passwordHash)).toBe(false);
+    const legacy = await argon2.hash('first-password', { type: argon2.argon2id });
+    expect(legacy).toMatch(/m=65536,p=4,t=3/);
+    expect(service.needsRehash(legacy)).toBe(true);
+    expect(ARGON2_OPTIONS).toMatchObject({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
   });
 });

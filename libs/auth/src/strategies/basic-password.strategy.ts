@@ -2,20 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
+import { tokensOnlyRefusal } from '../decorators/tokens-only.decorator';
 import { IdentityService } from '../identity/identity.service';
-import { PasswordService } from '../passwords/password.service';
-import { readCredentials, tokenInBasic } from './credentials';
+import { PasswordLoginService } from '../passwords/password-login.service';
+import { clientIp, readCredentials, tokenInBasic } from './credentials';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, notMine, rejected } from './strategy-result';
 
 const INVALID = 'invalid username or password';
 
-/** Basic `user:password` (pip, twine, docker login). The refusal never says whether the user exists. */
+/**
+ * Basic `user:password` (pip, twine, docker login, REST). The refusal never says whether the user
+ * exists; throttling and argon2 happen in PasswordLoginService (a 429/503 there propagates as an
+ * error to the format's filter).
+ */
 @Injectable()
 export class BasicPasswordStrategy extends PassportStrategy(Strategy, STRATEGY.basicPassword) {
   constructor(
     private readonly identity: IdentityService,
-    private readonly passwords: PasswordService,
+    private readonly logins: PasswordLoginService,
   ) {
     super();
   }
@@ -24,14 +29,12 @@ export class BasicPasswordStrategy extends PassportStrategy(Strategy, STRATEGY.b
     const credentials = readCredentials(req);
     if (credentials.scheme === 'basic-malformed') return rejected('basic', 'malformed Basic credentials (expected base64 of user:password)');
     if (credentials.scheme !== 'basic' || tokenInBasic(credentials)) return notMine('basic');
+    const tokensOnly = tokensOnlyRefusal(req);
+    if (tokensOnly) return rejected('basic', tokensOnly);
     const { username, password } = credentials;
     if (username === '' || password === '' || username.length > 64 || password.length > 1024) return rejected('basic', INVALID);
-    const user = await this.identity.findUserByUsername(username);
-    if (!user) {
-      await this.passwords.verifyNobody(password);
-      return rejected('basic', INVALID);
-    }
-    if (user.disabled || !(await this.passwords.verify(user, password))) return rejected('basic', INVALID);
+    const user = await this.logins.check(clientIp(req), username, password);
+    if (!user) return rejected('basic', INVALID);
     return this.identity.userPrincipal(user, 'password');
   }
 }

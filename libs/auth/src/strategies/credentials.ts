@@ -42,6 +42,4 @@ export function tokenInBasic(credentials: { username: string; password: string }
   return null;
 }
 
-export function clientIp(req: Request): string | undefined {
-  return req.ip ?? req.socket?.remoteAddress ?? undefined;
-}
+export { clientIp } from '../network/client-address';

@@ -19,6 +19,7 @@ export const OCI_ERRORS = {
   DENIED: { status: 403, message: 'requested access to the resource is denied' },
   UNSUPPORTED: { status: 405, message: 'the operation is unsupported' },
   TOOMANYREQUESTS: { status: 429, message: 'too many requests' },
+  UNAVAILABLE: { status: 503, message: 'service unavailable' },
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   NOT_FOUND: { status: 404, message: 'not found' },

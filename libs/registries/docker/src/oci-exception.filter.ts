@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthenticationError, PermissionDeniedError } from '@packgate/auth';
+import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
 import { RegistryError } from '@packgate/registries/core';
 import { METHOD_ACTIONS } from './auth/repository-access.service';
 import { DOCKER_OPTIONS, DockerOptions } from './docker-options';
@@ -39,6 +39,9 @@ export class OciExceptionFilter implements ExceptionFilter {
 
   private toOciError(exception: unknown, req: Request): OciError {
     if (exception instanceof OciError) return exception;
+    if (exception instanceof RetryLaterError) {
+      return new OciError(exception.status === 429 ? 'TOOMANYREQUESTS' : 'UNAVAILABLE', exception.message, undefined, { headers: { 'Retry-After': String(exception.retryAfterSeconds) } });
+    }
     if (exception instanceof AuthenticationError) return new OciError('UNAUTHORIZED', exception.message, { reasons: exception.reasons });
     if (exception instanceof PermissionDeniedError) return new OciError(exception.anonymous ? 'UNAUTHORIZED' : 'DENIED', exception.reason);
     if (exception instanceof RegistryError) return fromRegistryError(exception);

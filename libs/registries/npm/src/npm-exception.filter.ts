@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AuthenticationError, PermissionDeniedError } from '@packgate/auth';
+import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
 import { RegistryError } from '@packgate/registries/core';
 import { tokenHint } from './npm-errors';
 import { registryUrl } from './npm-urls';
@@ -24,6 +24,7 @@ export class NpmExceptionFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    if (exception instanceof RetryLaterError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     const [status, error] = this.describe(exception, req);
     res.status(status).json({ error });
   }
@@ -33,6 +34,7 @@ export class NpmExceptionFilter implements ExceptionFilter {
       const reasons = Object.entries(exception.reasons).map(([method, reason]) => `${method}: ${reason}`);
       return [401, `authentication failed (${reasons.join('; ')}); ${tokenHint(registryUrlOf(req))}`];
     }
+    if (exception instanceof RetryLaterError) return [exception.status, exception.message];
     if (exception instanceof PermissionDeniedError) {
       if (exception.anonymous) return [401, `authentication required: ${tokenHint(registryUrlOf(req))}`];
       return [403, `forbidden: ${exception.reason}`];

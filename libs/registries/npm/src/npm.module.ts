@@ -6,7 +6,6 @@ import { PackumentController } from './controllers/packument.controller';
 import { TarballController } from './controllers/tarball.controller';
 import { NpmTokensController } from './controllers/tokens.controller';
 import { NpmAccessService } from './npm-access.service';
-import { NpmCredentialsGuard } from './npm-credentials.guard';
 import { NpmExceptionFilter } from './npm-exception.filter';
 import { DEFAULT_MAX_BODY, NPM_OPTIONS } from './npm-options';
 import { NpmTokensService } from './npm-tokens.service';
@@ -33,7 +32,6 @@ export class NpmModule {
         ChangesService,
         SearchService,
         NpmTokensService,
-        NpmCredentialsGuard,
         NpmExceptionFilter,
       ],
     };

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { AuthenticationError, PermissionDeniedError } from '@packgate/auth';
+import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
 import { RegistryError } from '@packgate/registries/core';
 
 export const BASIC_CHALLENGE = 'Basic realm="Packgate"';
@@ -23,6 +23,7 @@ export class PypiExceptionFilter implements ExceptionFilter {
     }
     const { status, message } = this.describe(exception);
     if (status === 401) res.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
+    if (exception instanceof RetryLaterError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.statusMessage = reasonPhrase(message);
     res.status(status).type('text/plain; charset=utf-8').send(`${message}\n`);
   }
@@ -32,6 +33,7 @@ export class PypiExceptionFilter implements ExceptionFilter {
       const reasons = Object.entries(exception.reasons).map(([method, reason]) => `${method}: ${reason}`);
       return { status: 401, message: `Invalid credentials (${reasons.join('; ')})` };
     }
+    if (exception instanceof RetryLaterError) return { status: exception.status, message: exception.message };
     if (exception instanceof PermissionDeniedError) {
       return exception.anonymous ? { status: 401, message: 'Authentication required' } : { status: 403, message: `Forbidden: ${exception.reason}` };
     }

@@ -4,6 +4,9 @@ import { EmptyState, ErrorMessage, Loading, TableScroll } from '../../components
 import { useAsync } from '../../components/useAsync';
 import { formatDate } from '../../format';
 import { useSession } from '../../session';
+import { installationAudit } from './installationAudit';
+
+type Scope = 'org' | 'installation';
 
 interface Filter {
   action: string;
@@ -17,6 +20,11 @@ const EMPTY: Filter = { action: '', result: '', actor: '', limit: 100 };
 function details(value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   if (typeof value === 'string') return value;
+  if (typeof value === 'object' && typeof (value as { count?: unknown }).count === 'number' && (value as { count: number }).count > 1) {
+    const { count, lastAt, ...rest } = value as { count: number; lastAt?: string };
+    const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+    return `×${count}${lastAt ? ` until ${formatDate(lastAt)}` : ''}${extra}`;
+  }
   try {
     return JSON.stringify(value);
   } catch {
@@ -25,14 +33,24 @@ function details(value: unknown): string {
 }
 
 export function AuditPage() {
-  const { org } = useSession();
+  const { org, me } = useSession();
+  const [scope, setScope] = useState<Scope>('org');
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);
-  const events = useAsync(() => api.audit(org, filter), [org, filter]);
+  const events = useAsync(() => (scope === 'installation' ? installationAudit(filter) : api.audit(org, filter)), [org, filter, scope]);
 
   return (
     <div className="page">
       <h1>Audit log</h1>
+      {me.isAdmin && (
+        <div className="field">
+          <label htmlFor="audit-scope">Events of</label>
+          <select id="audit-scope" value={scope} onChange={(e) => setScope(e.target.value as Scope)}>
+            <option value="org">Organization {org}</option>
+            <option value="installation">Installation (logins, users, throttled passwords)</option>
+          </select>
+        </div>
+      )}
       <form
         className="card filters"
         aria-label="Audit filters"

@@ -1,9 +1,9 @@
-import { Controller, Delete, Get, Param, Put, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Param, Put, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, Principal } from '@packgate/auth';
 import { ChangesService } from '../changes.service';
-import { NpmCredentialsGuard } from '../npm-credentials.guard';
+import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
 import { readSmallJson } from '../publish-body-reader';
 
@@ -16,7 +16,7 @@ import { readSmallJson } from '../publish-body-reader';
  */
 @ApiExcludeController()
 @UseFilters(NpmExceptionFilter)
-@UseGuards(NpmCredentialsGuard)
+@NpmTokensOnly()
 @Controller(':org/npm/-/package')
 export class DistTagsController {
   constructor(private readonly changes: ChangesService) {}

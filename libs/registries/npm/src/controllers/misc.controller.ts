@@ -1,10 +1,10 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, PermissionDeniedError, Principal } from '@packgate/auth';
 import { RegistryError } from '@packgate/registries/core';
 import { NpmAccessService } from '../npm-access.service';
-import { NpmCredentialsGuard } from '../npm-credentials.guard';
+import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
 import { discardBody } from '../publish-body-reader';
 import { SearchResult, SearchService } from '../search.service';
@@ -25,7 +25,7 @@ const LOGIN_REFUSED =
  */
 @ApiExcludeController()
 @UseFilters(NpmExceptionFilter)
-@UseGuards(NpmCredentialsGuard)
+@NpmTokensOnly()
 @Controller(':org/npm/-')
 export class MiscController {
   constructor(

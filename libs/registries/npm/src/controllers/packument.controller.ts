@@ -1,9 +1,9 @@
-import { Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal } from '@packgate/auth';
 import { ChangesService } from '../changes.service';
-import { NpmCredentialsGuard } from '../npm-credentials.guard';
+import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
 import { wantsAbbreviated } from '../packument';
 import { PackumentService } from '../packument.service';
@@ -33,7 +33,7 @@ import { routeName } from './route-names';
  */
 @ApiExcludeController()
 @UseFilters(NpmExceptionFilter)
-@UseGuards(NpmCredentialsGuard)
+@NpmTokensOnly()
 @Controller(':org/npm')
 export class PackumentController {
   constructor(

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Headers, HttpCode, Param, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Headers, HttpCode, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
@@ -6,7 +6,7 @@ import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
 import { NotFoundError, PackageService } from '@packgate/registries/core';
 import { ChangesService } from '../changes.service';
 import { NpmAccessService } from '../npm-access.service';
-import { NpmCredentialsGuard } from '../npm-credentials.guard';
+import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
 import { routeName } from './route-names';
 
@@ -21,7 +21,7 @@ import { routeName } from './route-names';
  */
 @ApiExcludeController()
 @UseFilters(NpmExceptionFilter)
-@UseGuards(NpmCredentialsGuard)
+@NpmTokensOnly()
 @Controller(':org/npm')
 export class TarballController {
   constructor(

@@ -1,8 +1,8 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, Principal } from '@packgate/auth';
-import { NpmCredentialsGuard } from '../npm-credentials.guard';
+import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
 import { NpmTokensService } from '../npm-tokens.service';
 import { readSmallJson } from '../publish-body-reader';
@@ -19,7 +19,7 @@ import { readSmallJson } from '../publish-body-reader';
  */
 @ApiExcludeController()
 @UseFilters(NpmExceptionFilter)
-@UseGuards(NpmCredentialsGuard)
+@NpmTokensOnly()
 @Controller(':org/npm/-/npm/v1/tokens')
 export class NpmTokensController {
   constructor(private readonly tokens: NpmTokensService) {}
