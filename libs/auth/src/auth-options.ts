@@ -8,6 +8,8 @@ export interface AuthOptions {
   sessionHours: number;
   /** Seconds identity records (users, memberships, token records) are cached between invalidations. */
   recordCacheSeconds: number;
+  /** Longest token lifetime, in days, for everyone but installation admins (PACKGATE_MAX_TOKEN_DAYS). */
+  maxTokenDays: number;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

@@ -21,6 +21,8 @@ export interface PackgateConfig {
   pypiMaxFileBytes: number;
   /** Largest npm publish body, JSON plus base64 tarball (PACKGATE_NPM_MAX_BODY). */
   npmMaxBodyBytes: number;
+  /** Longest token lifetime in days, installation admins excepted (PACKGATE_MAX_TOKEN_DAYS). */
+  maxTokenDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +85,12 @@ function parsePositive(name: string, value: string | undefined, fallback: number
   return parsed;
 }
 
+function parseDays(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1) throw new ConfigError(`${name} must be a whole number of days from 1 to 99999, got "${value}"`);
+  return Number(value);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
   const port = parsePort(env.PORT);
   const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
@@ -106,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     sessionHours: parsePositive('PACKGATE_SESSION_HOURS', env.PACKGATE_SESSION_HOURS, 12),
     pypiMaxFileBytes: Math.floor(parsePositive('PACKGATE_PYPI_MAX_FILE_MB', env.PACKGATE_PYPI_MAX_FILE_MB, 512) * 1024 * 1024),
     npmMaxBodyBytes: parseSize('PACKGATE_NPM_MAX_BODY', env.PACKGATE_NPM_MAX_BODY, 64 * 1024 * 1024),
+    maxTokenDays: parseDays('PACKGATE_MAX_TOKEN_DAYS', env.PACKGATE_MAX_TOKEN_DAYS, 365),
   };
 }
 

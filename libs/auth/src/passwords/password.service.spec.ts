@@ -2,7 +2,7 @@ import type { User } from '../entities/user.entity';
 import { PasswordService } from './password.service';
 
 describe('PasswordService cache', () => {
-  const options = { secret: Buffer.alloc(32, 7), passwordCacheSeconds: 60, sessionHours: 1, recordCacheSeconds: 10 };
+  const options = { secret: Buffer.alloc(32, 7), passwordCacheSeconds: 60, sessionHours: 1, recordCacheSeconds: 10, maxTokenDays: 365 };
   let service: PasswordService;
   let user: User;
 
