@@ -107,7 +107,7 @@ export function decideTokenChange(principal: Principal, change: 'rotate' | 'dele
   const beyond = target.roles.filter((role) => !tokenMayPass(held, role));
   if (beyond.length > 0) return { allowed: false, reason: `the token holds roles this token does not: ${beyond.join(', ')}` };
   if (change === 'rotate' && principal.recordExpiresAt !== null && (target.expiresAt === null || target.expiresAt > principal.recordExpiresAt)) {
-    return { allowed: false, reason: 'the token outlives this token' };
+    return { allowed: false, reason: `the token expires after this token (${principal.recordExpiresAt.toISOString()})` };
   }
   return { allowed: true, reason: 'within the calling token' };
 }
