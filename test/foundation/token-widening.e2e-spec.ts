@@ -102,12 +102,12 @@ forEachDatabase('tokens never widen', (database) => {
     });
 
     it('a token holding the roles may rotate the sibling, and any root token may rotate itself', async () => {
-      const { token: wide } = await makeToken(alice, ['api', 'docker:write', 'npm:write']);
+      const wide = (await alice.post('/api/v1/orgs/default/tokens', { name: 'wide', roles: ['api', 'docker:write', 'npm:write'], expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString() })).body.token as string;
       const later = await alice.post('/api/v1/orgs/default/tokens', { name: 'later', roles: ['docker:read'] });
       const outlives = await bearer(wide).post(`/api/v1/orgs/default/tokens/${later.body.id}/rotate`);
       expect(outlives.status).toBe(403);
       expect(outlives.body.message).toMatch(/expires after this token/);
-      const sooner = await alice.post('/api/v1/orgs/default/tokens', { name: 'sooner', roles: ['docker:read', 'npm:write'], expiresAt: new Date(Date.now() + 86_400_000).toISOString() });
+      const sooner = await alice.post('/api/v1/orgs/default/tokens', { name: 'sooner', roles: ['docker:read', 'npm:write'], expiresAt: new Date(Date.now() + 5 * 86_400_000).toISOString() });
       expect((await bearer(wide).post(`/api/v1/orgs/default/tokens/${sooner.body.id}/rotate`)).status).toBe(201);
       const { id: selfId, token: self } = await makeToken(alice, ['api']);
       const rotated = await bearer(self).post(`/api/v1/orgs/default/tokens/${selfId}/rotate`);

@@ -88,6 +88,10 @@ describe('planTokenIssuance', () => {
     expect(planTokenIssuance(token(['api'], [], { creatorIsAdmin: true }), request(['api'], { kind: 'never' }), limits)).toMatchObject({ allowed: true, expiresAt: null });
   });
 
+  it('keeps whole seconds (what every database stores)', () => {
+    expect(planTokenIssuance(user([]), request(['api'], { kind: 'at', at: new Date(NOW + DAY + 999) }), limits)).toMatchObject({ expiresAt: new Date(NOW + DAY) });
+  });
+
   it('refuses dates in the past', () => {
     expect(planTokenIssuance(user([]), request(['api'], { kind: 'at', at: new Date(NOW - 1) }), limits)).toEqual({ allowed: false, status: 400, reason: 'expiresAt must be in the future' });
   });

@@ -78,7 +78,9 @@ export function planTokenIssuance(principal: Principal, request: IssuanceRequest
       expiresAt = own;
     }
   }
-  return { allowed: true, expiresAt: expiresAt === null ? null : new Date(expiresAt), caveats: principal.kind === 'token' ? [...principal.caveats] : [] };
+  // Whole seconds: what MariaDB's DATETIME keeps, so the answer shows the stored expiry on every database.
+  const stored = expiresAt === null ? null : new Date(Math.floor(expiresAt / 1000) * 1000);
+  return { allowed: true, expiresAt: stored, caveats: principal.kind === 'token' ? [...principal.caveats] : [] };
 }
 
 export interface ManagedToken {
