@@ -94,6 +94,8 @@ describe('planTokenIssuance', () => {
 
   it('refuses dates in the past', () => {
     expect(planTokenIssuance(user([]), request(['api'], { kind: 'at', at: new Date(NOW - 1) }), limits)).toEqual({ allowed: false, status: 400, reason: 'expiresAt must be in the future' });
+    // Less than a second ahead rounds down to now, which is not in the future.
+    expect(planTokenIssuance(user([]), request(['api'], { kind: 'at', at: new Date(NOW + 500) }), limits)).toMatchObject({ allowed: false, status: 400 });
   });
 });
 

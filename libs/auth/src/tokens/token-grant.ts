@@ -65,7 +65,8 @@ export function planTokenIssuance(principal: Principal, request: IssuanceRequest
       expiresAt = null;
       break;
     case 'at':
-      expiresAt = request.expiry.at.getTime();
+      // Whole seconds: what MariaDB's DATETIME keeps, so the answer shows the stored expiry on every database.
+      expiresAt = Math.floor(request.expiry.at.getTime() / 1000) * 1000;
       if (!Number.isFinite(expiresAt) || expiresAt <= now) return refuse(400, 'expiresAt must be in the future');
       if (latest !== null && expiresAt > latest) return refuse(400, `expiresAt must be within ${limits.maxTokenDays} days (PACKGATE_MAX_TOKEN_DAYS)`);
       break;
@@ -78,7 +79,6 @@ export function planTokenIssuance(principal: Principal, request: IssuanceRequest
       expiresAt = own;
     }
   }
-  // Whole seconds: what MariaDB's DATETIME keeps, so the answer shows the stored expiry on every database.
   const stored = expiresAt === null ? null : new Date(Math.floor(expiresAt / 1000) * 1000);
   return { allowed: true, expiresAt: stored, caveats: principal.kind === 'token' ? [...principal.caveats] : [] };
 }
