@@ -149,12 +149,16 @@ forEachDatabase('packgate token CLI', (database) => {
     const adminList = JSON.parse((await packgate(adminEnv, ['token', 'list', '--json'])).stdout) as { name: string; expiresAt: string | null }[];
     expect(adminList.find((t) => t.name === 'forever')!.expiresAt).toBeNull();
 
-    const dated = await packgate(env, ['token', 'create', '-r', 'pypi:read', '-e', '2099-01-31', '--name', 'dated', '-q']);
+    const tooFar = await packgate(env, ['token', 'create', '-r', 'pypi:read', '-e', '2099-01-31', '--name', 'too-far', '-q']);
+    expect(tooFar.code).toBe(1);
+    expect(tooFar.stderr).toContain('expiresAt must be within 365 days (PACKGATE_MAX_TOKEN_DAYS)');
+    const day = new Date(Date.now() + 200 * 86400_000).toISOString().slice(0, 10);
+    const dated = await packgate(env, ['token', 'create', '-r', 'pypi:read', '-e', day, '--name', 'dated', '-q']);
     expect(dated.code).toBe(0);
     const hours = await packgate(env, ['token', 'create', '-r', 'pypi:read', '-e', '12h', '--name', 'hours', '-q']);
     expect(hours.code).toBe(0);
     const again = JSON.parse((await packgate(env, ['token', 'list', '--json'])).stdout) as { name: string; expiresAt: string }[];
-    expect(again.find((t) => t.name === 'dated')!.expiresAt).toMatch(/^2099-01-31T00:00:00/);
+    expect(again.find((t) => t.name === 'dated')!.expiresAt).toMatch(new RegExp(`^${day}T00:00:00`));
     expect(Math.abs(new Date(again.find((t) => t.name === 'hours')!.expiresAt).getTime() - (Date.now() + 12 * 3600_000))).toBeLessThan(120_000);
 
     const badDuration = await packgate(env, ['token', 'create', '-r', 'pypi:read', '-e', 'soon']);

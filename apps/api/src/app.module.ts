@@ -41,6 +41,7 @@ export class AppModule {
           recordCacheSeconds: 10,
           throttle: { maxFailures: config.auth.maxFailures, maxFailuresPerAddress: config.auth.maxFailuresPerAddress, windowSeconds: config.auth.windowSeconds },
           hashing: { concurrency: config.auth.hashConcurrency, maxWaiting: 32 },
+          maxTokenDays: config.maxTokenDays,
         }),
         RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),

@@ -14,6 +14,8 @@ export interface AuthOptions {
   throttle: ThrottleSettings;
   /** argon2 runs at once, and how many may wait for one (beyond: 503). */
   hashing: { concurrency: number; maxWaiting: number };
+  /** Longest token lifetime, in days, for everyone but installation admins (PACKGATE_MAX_TOKEN_DAYS). */
+  maxTokenDays: number;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

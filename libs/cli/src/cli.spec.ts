@@ -64,6 +64,12 @@ describe('derive (offline) matches the server codec', () => {
     expect(() => verifyTokenSignature(decoded, deriveRootKey(SECRET, ID, 'n'))).not.toThrow();
     expect(decode(derived).caveats).toEqual(decoded.conditions);
   });
+
+  it('refuses a packages glob beyond the server limits, with the server message', () => {
+    const token = mintToken(SECRET, ID, 'n');
+    expect(() => derive(token, [`packages=pypi:${'*a'.repeat(11)}`])).toThrow('caveat packages pattern has more than 10 wildcards');
+    expect(() => derive(token, [`packages=pypi:${'a'.repeat(201)}`])).toThrow('caveat packages pattern longer than 200 characters');
+  });
 });
 
 describe('parseArgs', () => {

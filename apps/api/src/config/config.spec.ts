@@ -54,3 +54,11 @@ describe('registry limits', () => {
     expect(() => loadConfig({ PACKGATE_NPM_MAX_BODY: 'lots' })).toThrow(/PACKGATE_NPM_MAX_BODY/);
   });
 });
+
+describe('token lifetime limit', () => {
+  it('defaults to 365 days and takes whole days only', () => {
+    expect(loadConfig({}).maxTokenDays).toBe(365);
+    expect(loadConfig({ PACKGATE_MAX_TOKEN_DAYS: '30' }).maxTokenDays).toBe(30);
+    for (const bad of ['0', '-1', '1.5', 'year', '100000']) expect(() => loadConfig({ PACKGATE_MAX_TOKEN_DAYS: bad })).toThrow(/PACKGATE_MAX_TOKEN_DAYS must be a whole number of days/);
+  });
+});

@@ -27,6 +27,8 @@ export interface PackgateConfig {
   auth: { maxFailures: number; maxFailuresPerAddress: number; windowSeconds: number; hashConcurrency: number };
   /** CIDRs of reverse proxies whose X-Forwarded-For / Forwarded headers name the client (PACKGATE_TRUSTED_PROXIES). */
   trustedProxies: string[];
+  /** Longest token lifetime in days, installation admins excepted (PACKGATE_MAX_TOKEN_DAYS). */
+  maxTokenDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -109,6 +111,12 @@ function parseCidrs(name: string, value: string | undefined): string[] {
   });
 }
 
+function parseDays(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d{1,5}$/.test(value) || Number(value) < 1) throw new ConfigError(`${name} must be a whole number of days from 1 to 99999, got "${value}"`);
+  return Number(value);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
   const port = parsePort(env.PORT);
   const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
@@ -139,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
       hashConcurrency: parseCount('PACKGATE_AUTH_HASH_CONCURRENCY', env.PACKGATE_AUTH_HASH_CONCURRENCY, Math.max(1, Math.floor(availableParallelism() / 2)), 1),
     },
     trustedProxies: parseCidrs('PACKGATE_TRUSTED_PROXIES', env.PACKGATE_TRUSTED_PROXIES),
+    maxTokenDays: parseDays('PACKGATE_MAX_TOKEN_DAYS', env.PACKGATE_MAX_TOKEN_DAYS, 365),
   };
 }
 

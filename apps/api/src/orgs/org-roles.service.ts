@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { PACKAGE_TYPES, STANDARD_ROLES, TOKEN_ONLY_ROLES, USER_ONLY_ROLES, packageRole } from '@packgate/auth';
-import { PackageService } from '@packgate/registries/core';
+import { AccessService, PACKAGE_TYPES, Principal, STANDARD_ROLES, TOKEN_ONLY_ROLES, USER_ONLY_ROLES, packageRole } from '@packgate/auth';
+import { Package, PackageService } from '@packgate/registries/core';
+import { packageResource } from '../packages/packages.service';
 import type { RoleDto } from './org.dto';
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -17,9 +18,20 @@ for (const type of PACKAGE_TYPES) {
 /** The roles that exist in an org: the standard ones plus those of packages in `package` mode. */
 @Injectable()
 export class OrgRolesService {
-  constructor(private readonly packages: PackageService) {}
+  constructor(
+    private readonly packages: PackageService,
+    private readonly access: AccessService,
+  ) {}
 
-  async list(orgId: number): Promise<RoleDto[]> {
+  /**
+   * The roles as `viewer` may see them: package-level roles only of packages it may view (a role
+   * names its package), so members do not learn the names of packages hidden from them.
+   */
+  async listFor(orgId: number, slug: string, viewer: Principal): Promise<RoleDto[]> {
+    return this.list(orgId, (pkg) => this.access.can(viewer, { action: 'package:view', resource: packageResource(slug, pkg) }).allowed);
+  }
+
+  async list(orgId: number, visible: (pkg: Package) => boolean = () => true): Promise<RoleDto[]> {
     const standard: RoleDto[] = STANDARD_ROLES.map((name) => ({
       name,
       kind: 'standard',
@@ -29,6 +41,7 @@ export class OrgRolesService {
     }));
     const packageRoles: RoleDto[] = [];
     for (const pkg of await this.packages.listPackageModePackages(orgId)) {
+      if (!visible(pkg)) continue;
       for (const level of ['read', 'write'] as const) {
         packageRoles.push({
           name: packageRole(pkg.type, pkg.normalizedName, level),

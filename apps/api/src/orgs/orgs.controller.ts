@@ -56,10 +56,10 @@ export class OrgsController {
 
   @Get(':org/roles')
   @RequireOrgAccess('org:view')
-  @ApiOperation({ summary: 'Roles of the org: standard roles plus package-level roles of packages in package mode' })
+  @ApiOperation({ summary: 'Roles of the org: standard roles plus package-level roles of packages in package mode that you may see' })
   @ApiOkResponse({ type: [RoleDto] })
-  async listRoles(@Param('org') slug: string): Promise<RoleDto[]> {
-    return this.roles.list((await this.orgs.require(slug)).id);
+  async listRoles(@Param('org') slug: string, @CurrentPrincipal() principal: Principal): Promise<RoleDto[]> {
+    return this.roles.listFor((await this.orgs.require(slug)).id, slug, principal);
   }
 
   @Get(':org/members')

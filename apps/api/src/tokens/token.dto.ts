@@ -21,7 +21,8 @@ export class CreateTokenDto {
 
   @ApiPropertyOptional({
     example: '2027-01-31T00:00:00Z',
-    description: 'ISO 8601 date-time; omitted → one year from now; the literal "never" (no expiry) is for installation admins only',
+    description:
+      'ISO 8601 date-time, at most PACKGATE_MAX_TOKEN_DAYS (default 365) days away; omitted → one year (or that limit) from now; the literal "never" (no expiry) and dates beyond the limit are for installation admins only. A token creating a token cannot give it a later expiry than its own.',
   })
   @IsOptional()
   @ValidateIf((_dto, value) => value !== NEVER_EXPIRES)

@@ -1,16 +1,20 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
+  AUTH_OPTIONS,
   AccessService,
   AccessToken,
   AuditService,
+  AuthOptions,
   IdentityService,
   Principal,
+  RequestedExpiry,
   TokenFormatError,
   TokenService,
+  attenuateToken,
+  decideTokenChange,
   decodeToken,
-  refusedTokenRoles,
   effectiveRoles,
-  DEFAULT_TOKEN_LIFETIME_MS,
+  planTokenIssuance,
 } from '@packgate/auth';
 import { OrgLookupService } from '../orgs/org-lookup.service';
 import { OrgRolesService } from '../orgs/org-roles.service';
@@ -18,8 +22,8 @@ import { NEVER_EXPIRES } from './token.dto';
 import type { CreateTokenDto, IssuedTokenDto, TokenDto, TokenInspectionDto } from './token.dto';
 
 /**
- * REST side of tokens: who may create, see, rotate and delete which token, and the rule that a
- * token never holds more than its creator may grant.
+ * REST side of tokens: who may create, see, rotate and delete which token. What a new or rotated
+ * token may hold is the shared issuance policy of @packgate/auth (the npm tokens API uses it too).
  */
 @Injectable()
 export class TokensService {
@@ -30,6 +34,7 @@ export class TokensService {
     private readonly orgs: OrgLookupService,
     private readonly roles: OrgRolesService,
     private readonly audit: AuditService,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {}
 
   async list(principal: Principal, slug: string, all: boolean): Promise<TokenDto[]> {
@@ -53,16 +58,21 @@ export class TokensService {
     const unknown = roles.filter((role) => !known.has(role));
     if (unknown.length > 0) throw new BadRequestException([`unknown roles in ${slug}: ${unknown.join(', ')}`]);
     const ownerRoles = (await this.identity.membershipsOf(ownerId)).get(slug) ?? new Set<string>();
-    const refused = refusedTokenRoles(principal, slug, ownerRoles, roles);
-    if (refused.length > 0) throw new ForbiddenException(`cannot grant roles you do not hold (or that tokens cannot hold): ${refused.join(', ')}`);
-    const expiresAt = this.expiry(principal, body.expiresAt);
-    const issued = await this.tokens.create({ userId: ownerId, orgId: org.id, name: body.name, roles, expiresAt });
-    await this.audit.record({ org: slug, principal, action: 'token.created', resource: `token:${issued.record.id}`, result: 'success', details: { name: body.name, roles } });
-    return { ...(await this.toDto(issued.record)), token: issued.token };
+    const plan = planTokenIssuance(principal, { org: slug, ownerRoles, roles, expiry: requestedExpiry(body.expiresAt) }, { maxTokenDays: this.options.maxTokenDays });
+    if (!plan.allowed) {
+      if (plan.status === 400) throw new BadRequestException([plan.reason]);
+      throw new ForbiddenException(plan.reason);
+    }
+    const issued = await this.tokens.create({ userId: ownerId, orgId: org.id, name: body.name, roles, expiresAt: plan.expiresAt });
+    // A token with caveats gets a token carrying the same caveats, never the new root secret.
+    const token = plan.caveats.length > 0 ? attenuateToken(issued.token, plan.caveats) : issued.token;
+    await this.audit.record({ org: slug, principal, action: 'token.created', resource: `token:${issued.record.id}`, result: 'success', details: { name: body.name, roles, ...(plan.caveats.length > 0 ? { inheritedCaveats: plan.caveats.length } : {}) } });
+    return { ...(await this.toDto(issued.record)), token };
   }
 
   async rotate(principal: Principal, slug: string, id: string): Promise<IssuedTokenDto> {
     const record = await this.findManageable(principal, slug, id);
+    this.assertChange(principal, 'rotate', record);
     const issued = await this.tokens.rotate(record);
     await this.audit.record({ org: slug, principal, action: 'token.rotated', resource: `token:${record.id}`, result: 'success' });
     return { ...(await this.toDto(issued.record)), token: issued.token };
@@ -70,6 +80,7 @@ export class TokensService {
 
   async delete(principal: Principal, slug: string, id: string): Promise<void> {
     const record = await this.findManageable(principal, slug, id);
+    this.assertChange(principal, 'delete', record);
     await this.tokens.delete(record);
     await this.audit.record({ org: slug, principal, action: 'token.deleted', resource: `token:${record.id}`, result: 'success' });
   }
@@ -115,17 +126,9 @@ export class TokensService {
     return record;
   }
 
-  /** Omitted → one year; `never` → no expiry, installation admins only; otherwise a future date. */
-  private expiry(principal: Principal, requested: string | undefined): Date | null {
-    if (requested === undefined) return new Date(Date.now() + DEFAULT_TOKEN_LIFETIME_MS);
-    if (requested === NEVER_EXPIRES) {
-      const decision = this.access.can(principal, { action: 'installation:issue-unexpiring-tokens', resource: { kind: 'installation' } });
-      if (!decision.allowed) throw new ForbiddenException(decision.reason);
-      return null;
-    }
-    const expiresAt = new Date(requested);
-    if (expiresAt.getTime() <= Date.now()) throw new BadRequestException(['expiresAt must be in the future']);
-    return expiresAt;
+  private assertChange(principal: Principal, change: 'rotate' | 'delete', record: AccessToken): void {
+    const decision = decideTokenChange(principal, change, record);
+    if (!decision.allowed) throw new ForbiddenException(`cannot ${change} token ${record.id}: ${decision.reason}`);
   }
 
   private ownerId(principal: Principal): number {
@@ -149,4 +152,11 @@ export class TokensService {
       lastUsedAt: record.lastUsedAt,
     };
   }
+}
+
+/** Omitted → the default lifetime; `never` → no expiry; otherwise the date (validated by the DTO). */
+function requestedExpiry(requested: string | undefined): RequestedExpiry {
+  if (requested === undefined) return { kind: 'default' };
+  if (requested === NEVER_EXPIRES) return { kind: 'never' };
+  return { kind: 'at', at: new Date(requested) };
 }

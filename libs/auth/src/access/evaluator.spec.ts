@@ -24,7 +24,10 @@ const token = (tokenRoles: string[], creatorRoles: string[], options: Partial<To
   org: 'acme',
   tokenRoles: new Set(tokenRoles),
   creatorRoles: new Set(creatorRoles),
+  creatorIsMember: true,
   creatorIsAdmin: false,
+  caveats: [],
+  recordExpiresAt: null,
   restrictions: [],
   ...options,
 });
@@ -180,6 +183,16 @@ describe('org:admin and token limits', () => {
     expect(allowed(token(['pypi:read'], ['pypi:write']), read(pkg('pypi', 'x')))).toBe(true);
     expect(allowed(token(['pypi:write'], []), read(pkg('pypi', 'x')))).toBe(false);
     expect(allowed(token(['docker:write'], ['org:admin']), write(pkg('docker', 'acme/app')))).toBe(true);
+  });
+  it('a token of a creator who is no longer a member holds nothing, not even api or feed', () => {
+    const removed = token(['api', 'feed', 'pypi:write'], [], { creatorIsMember: false });
+    expect(effectiveRoles(removed, 'acme').size).toBe(0);
+    for (const action of ['org:use-api', 'org:view', 'org:manage-own-tokens', 'org:read-feed'] as const) expect(allowed(removed, org(action))).toBe(false);
+    expect(allowed(removed, { action: 'installation:use-api', resource: { kind: 'installation' } })).toBe(false);
+    expect(allowed(removed, read(pkg('pypi', 'x')))).toBe(false);
+    expect(allowed(removed, read(pkg('pypi', 'x', { private: false })))).toBe(true);
+    // A member holding no roles still keeps api and feed on their tokens.
+    expect([...effectiveRoles(token(['api', 'feed'], []), 'acme')].sort()).toEqual(['api', 'feed']);
   });
   it('grants: write covers read, org:admin covers every role, user-only roles never', () => {
     expect(canCreatorGrant(new Set(['pypi:write']), 'pypi:read')).toBe(true);

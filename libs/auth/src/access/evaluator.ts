@@ -62,11 +62,14 @@ export function can(principal: Principal, request: AccessRequest): Decision {
   }
 }
 
-/** The roles a principal effectively holds in an org (a token's roles capped by its creator's). */
+/**
+ * The roles a principal effectively holds in an org: a token's roles capped by what its creator may
+ * grant now, and nothing at all once the creator is no longer a member (not even `api`).
+ */
 export function effectiveRoles(principal: Principal, org: string): ReadonlySet<string> {
   if (principal.kind === 'user') return principal.memberships.get(org) ?? new Set();
   if (principal.kind === 'token') {
-    if (principal.org !== org) return new Set();
+    if (principal.org !== org || !principal.creatorIsMember) return new Set();
     const granted = new Set<string>();
     for (const role of principal.tokenRoles) {
       if (canCreatorGrant(principal.creatorRoles, role)) granted.add(role);

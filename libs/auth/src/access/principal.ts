@@ -33,7 +33,13 @@ export interface TokenPrincipal {
   tokenRoles: ReadonlySet<string>;
   /** The creator's current roles in the token's org; a token never exceeds what they may grant. */
   creatorRoles: ReadonlySet<string>;
+  /** Whether the creator is still a member of the token's org: without membership a token holds nothing. */
+  creatorIsMember: boolean;
   creatorIsAdmin: boolean;
+  /** Caveat conditions of the presented macaroon, as written (a token it creates must carry them). */
+  caveats: readonly string[];
+  /** Expiry of the token record (the root token), null when it never expires. */
+  recordExpiresAt: Date | null;
   /** Caveats of the macaroon (and any other narrowing, e.g. registry token scopes). */
   restrictions: readonly Restriction[];
 }

@@ -1,7 +1,7 @@
 import type { AccessRequest, PackageResource } from '../access/access-request';
 import { can } from '../access/evaluator';
 import type { TokenPrincipal } from '../access/principal';
-import { CAVEAT_NAMES, CLOCK_SKEW_SECONDS, CaveatError, applyCaveats, caveatsLimitToReads, globToRegExp, parseCaveat } from './caveats';
+import { CAVEAT_NAMES, CLOCK_SKEW_SECONDS, CaveatError, applyCaveats, caveatsLimitToReads, globMatches, MAX_GLOB_LENGTH, MAX_GLOB_WILDCARDS, parseCaveat } from './caveats';
 
 /** Caveats one by one (README "Caveats"): each can only narrow; anything unknown or malformed is refused. */
 
@@ -23,7 +23,10 @@ function principal(conditions: string[], roles: string[], context: { now?: numbe
     org: 'acme',
     tokenRoles: applied.roles,
     creatorRoles: new Set(['org:admin']),
+    creatorIsMember: true,
     creatorIsAdmin: false,
+    caveats: conditions,
+    recordExpiresAt: null,
     restrictions: applied.restrictions,
   };
 }
@@ -176,8 +179,43 @@ describe('packages caveat (type:glob)', () => {
     expect(allowedFor(list, pkg('docker', 'default/api'))).toBe(false);
     expect(allowedFor('packages=pypi:a.b', pkg('pypi', 'axb'))).toBe(false);
     expect(allowedFor('packages=pypi:a+b', pkg('pypi', 'a+b'))).toBe(true);
-    expect(globToRegExp('(x|y)*').test('(x|y)z')).toBe(true);
-    expect(globToRegExp('(x|y)*').test('x')).toBe(false);
+    expect(globMatches('(x|y)*', '(x|y)z')).toBe(true);
+    expect(globMatches('(x|y)*', 'x')).toBe(false);
+  });
+
+  it('globs match like shell wildcards', () => {
+    const cases: [string, string, boolean][] = [
+      ['*', '', true],
+      ['*', 'anything', true],
+      ['', '', true],
+      ['', 'a', false],
+      ['a*', 'a', true],
+      ['*a', 'ba', true],
+      ['*a', 'ab', false],
+      ['a*b*c', 'aXbYc', true],
+      ['a*b*c', 'abcab', false],
+      ['a**b', 'ab', true],
+      ['*ab*ab', 'abxabab', true],
+      ['demo-*', 'demo-', true],
+      ['demo-*', 'demo', false],
+      ['?a', 'xa', false],
+    ];
+    for (const [glob, text, expected] of cases) expect([glob, text, globMatches(glob, text)]).toEqual([glob, text, expected]);
+  });
+
+  it('a hostile glob against a long name answers in linear time (no backtracking regex)', () => {
+    const p = principal(['packages=docker:*a*a*a*a*a*a*a*b'], ['docker:read']);
+    const started = process.hrtime.bigint();
+    expect(can(p, read(pkg('docker', `acme/${'a'.repeat(250)}`))).allowed).toBe(false);
+    // Generous bound: the regex this replaced took tens of seconds here.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
+  });
+
+  it('bounds pattern length and wildcard count; beyond them the caveat (and so the token) is invalid', () => {
+    expect(() => parseCaveat(`packages=pypi:${'x'.repeat(MAX_GLOB_LENGTH)}`)).not.toThrow();
+    expect(() => parseCaveat(`packages=pypi:${'x'.repeat(MAX_GLOB_LENGTH + 1)}`)).toThrow(`caveat packages pattern longer than ${MAX_GLOB_LENGTH} characters`);
+    expect(() => parseCaveat(`packages=pypi:${'*x'.repeat(MAX_GLOB_WILDCARDS)}`)).not.toThrow();
+    expect(() => parseCaveat(`packages=pypi:${'*x'.repeat(MAX_GLOB_WILDCARDS + 1)}`)).toThrow(`caveat packages pattern has more than ${MAX_GLOB_WILDCARDS} wildcards`);
   });
 
   it('two packages caveats intersect', () => {

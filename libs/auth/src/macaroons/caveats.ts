@@ -44,9 +44,45 @@ function parseEpoch(name: string, value: string): number {
   return Number(value);
 }
 
-export function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`);
+/** Longest name glob a `packages` caveat entry may hold, and most `*` in one. */
+export const MAX_GLOB_LENGTH = 200;
+export const MAX_GLOB_WILDCARDS = 10;
+
+/**
+ * Does `text` match `glob` (`*` = any run of characters, everything else literal)? The classic
+ * two-pointer wildcard match: on a mismatch it only moves back to just after the last `*`, so the
+ * worst case is O(|glob|·|text|) with no regular expression (whose backtracking a hostile pattern
+ * such as `*a*a*a*a*b` would turn exponential).
+ */
+export function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (g < glob.length && glob[g] === '*') {
+      star = g++;
+      resume = t;
+    } else if (g < glob.length && glob[g] === text[t]) {
+      g++;
+      t++;
+    } else if (star >= 0) {
+      g = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (g < glob.length && glob[g] === '*') g++;
+  return g === glob.length;
+}
+
+function checkGlob(glob: string, item: string): string {
+  if (glob.length > MAX_GLOB_LENGTH) throw new CaveatError(`caveat packages pattern longer than ${MAX_GLOB_LENGTH} characters in "${item.slice(0, 80)}"`);
+  let wildcards = 0;
+  for (const char of glob) if (char === '*') wildcards++;
+  if (wildcards > MAX_GLOB_WILDCARDS) throw new CaveatError(`caveat packages pattern has more than ${MAX_GLOB_WILDCARDS} wildcards in "${item.slice(0, 80)}"`);
+  return glob;
 }
 
 class ExpiresCaveat implements Caveat {
@@ -99,7 +135,7 @@ class OrgsCaveat implements Caveat {
 
 class PackagesCaveat implements Caveat {
   readonly name = 'packages';
-  private readonly patterns: { type: string; pattern: RegExp; text: string }[];
+  private readonly patterns: { type: string; glob: string; text: string }[];
   constructor(items: string[]) {
     this.patterns = items.map((item) => {
       const colon = item.indexOf(':');
@@ -107,7 +143,7 @@ class PackagesCaveat implements Caveat {
       if (!isPackageType(type) || colon === item.length - 1) {
         throw new CaveatError(`caveat packages entries look like type:name-glob, got "${item.slice(0, 80)}"`);
       }
-      return { type, pattern: globToRegExp(item.slice(colon + 1).toLowerCase()), text: item };
+      return { type, glob: checkGlob(item.slice(colon + 1).toLowerCase(), item), text: item };
     });
   }
   restriction(): Restriction {
@@ -117,7 +153,7 @@ class PackagesCaveat implements Caveat {
         if (request.resource.kind !== 'package') return null;
         const { type, name } = request.resource;
         const lowered = name.toLowerCase();
-        return this.patterns.some((p) => p.type === type && p.pattern.test(lowered))
+        return this.patterns.some((p) => p.type === type && globMatches(p.glob, lowered))
           ? null
           : `package ${type}:${name} is not in [${this.patterns.map((p) => p.text).join(', ')}]`;
       },

@@ -10,6 +10,7 @@ describe('PasswordService cache', () => {
     recordCacheSeconds: 10,
     throttle: { maxFailures: 5, maxFailuresPerAddress: 10, windowSeconds: 900 },
     hashing: { concurrency: 1, maxWaiting: 8 },
+    maxTokenDays: 365,
   };
   let service: PasswordService;
   let user: User;

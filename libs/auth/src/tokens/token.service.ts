@@ -27,7 +27,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export class TokenService {
   private readonly records: TtlCache<string, AccessToken | null>;
   /** HMAC of a verified token string → what verification established about it. */
-  private readonly verified = new TtlCache<string, { tokenId: string; nonce: string; caveats: Caveat[] }>(5 * 60_000, 50_000);
+  private readonly verified = new TtlCache<string, { tokenId: string; nonce: string; caveats: Caveat[]; conditions: string[] }>(5 * 60_000, 50_000);
 
   constructor(
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
@@ -85,7 +85,7 @@ export class TokenService {
 
   /** As `authenticate`, also returning the token's parsed caveats (link tokens inspect them). */
   async authenticateWithCaveats(text: string, context: { ip?: string; now?: number } = {}): Promise<{ principal: TokenPrincipal; caveats: readonly Caveat[] }> {
-    const { record, caveats } = await this.verify(text);
+    const { record, caveats, conditions } = await this.verify(text);
     const nowMs = context.now !== undefined ? context.now * 1000 : Date.now();
     const now = Math.floor(nowMs / 1000);
     if (record.expiresAt && record.expiresAt.getTime() <= nowMs) throw new CredentialRejected('token expired');
@@ -106,7 +106,10 @@ export class TokenService {
       org: org.slug,
       tokenRoles: applied.roles,
       creatorRoles: memberships.get(org.slug) ?? new Set(),
+      creatorIsMember: memberships.has(org.slug),
       creatorIsAdmin: user.isAdmin,
+      caveats: conditions,
+      recordExpiresAt: record.expiresAt,
       restrictions: applied.restrictions,
     };
     return { principal, caveats };
@@ -117,12 +120,12 @@ export class TokenService {
    * the macaroon is decoded and its HMAC chain recomputed once, not on every request of an install.
    * Rotation changes the nonce and deletion removes the record, so neither is served from here.
    */
-  private async verify(text: string): Promise<{ record: AccessToken; caveats: Caveat[] }> {
+  private async verify(text: string): Promise<{ record: AccessToken; caveats: Caveat[]; conditions: string[] }> {
     const key = createHmac('sha256', this.options.secret).update(text).digest('base64url');
     const remembered = this.verified.get(key);
     if (remembered) {
       const record = await this.cachedRecord(remembered.tokenId);
-      if (record && record.nonce === remembered.nonce) return { record, caveats: remembered.caveats };
+      if (record && record.nonce === remembered.nonce) return { record, caveats: remembered.caveats, conditions: remembered.conditions };
     }
     let decoded;
     try {
@@ -143,8 +146,9 @@ export class TokenService {
     } catch (error) {
       throw new CredentialRejected(error instanceof CaveatError ? error.message : 'invalid caveat');
     }
-    this.verified.set(key, { tokenId: record.id, nonce: record.nonce, caveats });
-    return { record, caveats };
+    const conditions = decoded.conditions;
+    this.verified.set(key, { tokenId: record.id, nonce: record.nonce, caveats, conditions });
+    return { record, caveats, conditions };
   }
 
   private async cachedRecord(id: string): Promise<AccessToken | null> {

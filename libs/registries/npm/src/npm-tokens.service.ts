@@ -1,6 +1,22 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { AccessService, AccessToken, AuditService, IdentityService, PermissionDeniedError, Principal, TokenService, attenuateToken, clientIp, decodeToken, DEFAULT_TOKEN_LIFETIME_MS, looksLikeToken, refusedTokenRoles } from '@packgate/auth';
+import {
+  AUTH_OPTIONS,
+  AccessService,
+  AccessToken,
+  AuditService,
+  AuthOptions,
+  IdentityService,
+  PermissionDeniedError,
+  Principal,
+  TokenService,
+  attenuateToken,
+  clientIp,
+  decideTokenChange,
+  decodeToken,
+  looksLikeToken,
+  planTokenIssuance,
+} from '@packgate/auth';
 import { InvalidInputError, NotFoundError } from '@packgate/registries/core';
 import { NpmAccessService } from './npm-access.service';
 import { isRecord } from './publish-document';
@@ -23,7 +39,8 @@ const MAX_CIDRS = 16;
  * The npm v1 tokens API mapped onto Packgate tokens of the caller's org. Managing tokens with a
  * token is the evaluator's `org:manage-own-tokens`, which needs role `api` on the calling token
  * (design.md §3) — the same rule as the REST API. New tokens get `npm:write` (or `npm:read` with
- * `--read-only`), and never more than the owner may grant and the calling token holds.
+ * `--read-only`); what they may hold, how long they live and which caveats they carry is the
+ * shared issuance policy, as for the REST API.
  */
 @Injectable()
 export class NpmTokensService {
@@ -33,6 +50,7 @@ export class NpmTokensService {
     private readonly identity: IdentityService,
     private readonly access: AccessService,
     private readonly audit: AuditService,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {}
 
   async list(principal: Principal, slug: string): Promise<{ objects: NpmTokenEntry[]; total: number; urls: { next: null } }> {
@@ -46,19 +64,22 @@ export class NpmTokensService {
     if (!isRecord(body)) throw new InvalidInputError('the body must be a JSON object');
     const readonly = body.readonly === true || body.packages_and_scopes_permission === 'read-only';
     const roles = [readonly ? 'npm:read' : 'npm:write'];
-    const ownerRoles = (await this.identity.membershipsOf(userId)).get(slug) ?? new Set<string>();
-    const refused = refusedTokenRoles(principal, slug, ownerRoles, roles);
-    if (refused.length > 0) throw new PermissionDeniedError(`cannot grant roles you do not hold: ${refused.join(', ')}`, false);
     const expiresDays = body.expires === undefined || body.expires === null ? null : Number(body.expires);
     if (expiresDays !== null && (!Number.isInteger(expiresDays) || expiresDays <= 0 || expiresDays > 3650)) throw new InvalidInputError('expires must be a number of days from 1 to 3650');
     const cidrs = Array.isArray(body.cidr_whitelist) ? body.cidr_whitelist.map(String) : [];
     if (cidrs.length > MAX_CIDRS || cidrs.some((cidr) => !/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(cidr))) throw new InvalidInputError('cidr_whitelist must hold CIDR ranges such as 10.0.0.0/8');
     const name = typeof body.name === 'string' && body.name.trim() !== '' ? body.name.trim().slice(0, 100) : `npm token ${new Date().toISOString().slice(0, 10)}`;
-    // Same policy as the REST API: without `--expires` a token lives one year.
-    const expiresAt = new Date(Date.now() + (expiresDays === null ? DEFAULT_TOKEN_LIFETIME_MS : expiresDays * 86_400_000));
-    const issued = await this.tokens.create({ userId, orgId, name, roles, expiresAt });
-    // A CIDR list becomes an `ip` caveat on the macaroon: narrower, never wider (the record keeps the roles).
-    const token = cidrs.length > 0 ? attenuateToken(issued.token, [`ip=${cidrs.join(',')}`]) : issued.token;
+    const ownerRoles = (await this.identity.membershipsOf(userId)).get(slug) ?? new Set<string>();
+    const expiry = expiresDays === null ? ({ kind: 'default' } as const) : ({ kind: 'at', at: new Date(Date.now() + expiresDays * 86_400_000) } as const);
+    const plan = planTokenIssuance(principal, { org: slug, ownerRoles, roles, expiry }, { maxTokenDays: this.options.maxTokenDays });
+    if (!plan.allowed) {
+      if (plan.status === 400) throw new InvalidInputError(plan.reason.replace('expiresAt', 'expires'));
+      throw new PermissionDeniedError(plan.reason, false);
+    }
+    const issued = await this.tokens.create({ userId, orgId, name, roles, expiresAt: plan.expiresAt });
+    // The calling token's caveats, then a CIDR list as an `ip` caveat: narrower, never wider (the record keeps the roles).
+    const caveats = [...plan.caveats, ...(cidrs.length > 0 ? [`ip=${cidrs.join(',')}`] : [])];
+    const token = caveats.length > 0 ? attenuateToken(issued.token, caveats) : issued.token;
     await this.audit.record({ org: slug, principal, action: 'token.created', resource: `token:${issued.record.id}`, result: 'success', ip: clientIp(req), details: { name, roles, via: 'npm token create', cidrs } });
     return { ...entry(issued.record, cidrs.length > 0 ? cidrs : null), token };
   }
@@ -77,6 +98,8 @@ export class NpmTokensService {
     id = idOfKey(id);
     const record = /^[0-9a-f-]{36}$/.test(id) ? await this.tokens.find(id) : null;
     if (!record || record.orgId !== orgId || record.userId !== userId) throw new NotFoundError('no such token among yours in this org');
+    const decision = decideTokenChange(principal, 'delete', record);
+    if (!decision.allowed) throw new PermissionDeniedError(`cannot revoke this token: ${decision.reason}`, false);
     await this.tokens.delete(record);
     await this.audit.record({ org: slug, principal, action: 'token.deleted', resource: `token:${record.id}`, result: 'success', ip: clientIp(req), details: { via: 'npm token revoke' } });
   }

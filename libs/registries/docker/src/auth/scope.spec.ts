@@ -10,7 +10,10 @@ describe('registry token scopes', () => {
     org: 'acme',
     tokenRoles: new Set(['docker:write']),
     creatorRoles: new Set(['docker:write']),
+    creatorIsMember: true,
     creatorIsAdmin: false,
+    caveats: [],
+    recordExpiresAt: null,
     restrictions: [new RegistryScopeRestriction(parseScopes(scopes))],
   });
   const repo = { kind: 'package', org: 'acme', type: 'docker', name: 'acme/app', private: true, permissionMode: 'standard' } as const;
