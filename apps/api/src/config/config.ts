@@ -21,6 +21,12 @@ export interface PackgateConfig {
   pypiMaxFileBytes: number;
   /** Largest npm publish body, JSON plus base64 tarball (PACKGATE_NPM_MAX_BODY). */
   npmMaxBodyBytes: number;
+  /** Staging files (partial uploads) older than this are reclaimed (PACKGATE_STAGING_GRACE_SECONDS). */
+  stagingGraceSeconds: number;
+  /** /readyz answers 503 below this much free space on the data disk (PACKGATE_MIN_FREE_DISK_MB). */
+  minFreeDiskBytes: number;
+  /** Longest drain of in-flight requests after SIGTERM/SIGINT (PACKGATE_SHUTDOWN_SECONDS). */
+  shutdownSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -106,6 +112,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     sessionHours: parsePositive('PACKGATE_SESSION_HOURS', env.PACKGATE_SESSION_HOURS, 12),
     pypiMaxFileBytes: Math.floor(parsePositive('PACKGATE_PYPI_MAX_FILE_MB', env.PACKGATE_PYPI_MAX_FILE_MB, 512) * 1024 * 1024),
     npmMaxBodyBytes: parseSize('PACKGATE_NPM_MAX_BODY', env.PACKGATE_NPM_MAX_BODY, 64 * 1024 * 1024),
+    stagingGraceSeconds: parsePositive('PACKGATE_STAGING_GRACE_SECONDS', env.PACKGATE_STAGING_GRACE_SECONDS, 3600),
+    minFreeDiskBytes: Math.floor(parsePositive('PACKGATE_MIN_FREE_DISK_MB', env.PACKGATE_MIN_FREE_DISK_MB, 100) * 1024 * 1024),
+    shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
   };
 }
 
