@@ -74,7 +74,7 @@ function parsePublicUrl(value: string | undefined, port: number): string {
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
 /** A byte size: a count or `<n>kb|mb|gb`. */
-function parseSize(name: string, value: string | undefined, fallback: number): number {
+export function parseSize(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
