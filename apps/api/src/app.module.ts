@@ -34,7 +34,7 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
         AuthModule.forRoot({ secret, passwordCacheSeconds: config.passwordCacheSeconds, sessionHours: config.sessionHours, recordCacheSeconds: 10 }),
-        RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
+        RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
       ],
