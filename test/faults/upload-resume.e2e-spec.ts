@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { ApiClient, makeToken } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
 import { RegistryClient, digestOf } from '../docker/support/registry-client';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { DockerUploadSession } from '@packgate/registries/docker';
+import { UploadSessions } from '../../libs/registries/docker/src/storage/upload-sessions';
 import { stagingFiles } from './support';
 
 jest.setTimeout(120_000);
@@ -56,5 +60,20 @@ forEachDatabase('Docker upload across a restart', (database) => {
     expect(fetched.body.equals(blob)).toBe(true);
     expect(stagingFiles(server.dataDir).size).toBe(0);
     expect((await registry.request('GET', location)).status).toBe(404);
+  });
+
+  it('discards a session idle past the upload timeout, row and staged bytes', async () => {
+    server ??= await startServer({ database });
+    const token = (await makeToken(await ApiClient.login(server), ['docker:write'])).token;
+    const registry = new RegistryClient(server.url, { username: '__token__', password: token });
+    const opened = await registry.request('POST', '/v2/default/idle/blobs/uploads/');
+    const location = opened.headers.get('location')!;
+    expect((await registry.request('PATCH', location, { body: randomBytes(1000), headers: { 'content-type': 'application/octet-stream' } })).status).toBe(202);
+    const before = stagingFiles(server.dataDir).size;
+    const rows = server.app.get<Repository<DockerUploadSession>>(getRepositoryToken(DockerUploadSession));
+    await rows.update({ id: location.split('/').pop()! }, { lastActivity: new Date(Date.now() - 2 * 3600 * 1000) });
+    await (server.app.get(UploadSessions) as unknown as { sweep(): Promise<void> }).sweep();
+    expect((await registry.request('GET', location)).status).toBe(404);
+    expect(stagingFiles(server.dataDir).size).toBe(before - 1);
   });
 });
