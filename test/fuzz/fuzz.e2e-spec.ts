@@ -113,7 +113,6 @@ describe('fuzz', () => {
     const byClass: Record<string, number> = {};
     const byFamily: Record<string, Record<string, number>> = {};
     const failures: string[] = [];
-    const slow: [number, string][] = [];
     let next = 0;
     const started = Date.now();
 
@@ -125,9 +124,7 @@ describe('fuzz', () => {
         const raw = rng.chance(0.02);
         const request = raw ? undefined : nextRequest(rng, ctx);
         const rawBytes = raw ? rawRequest(rng, server.port) : undefined;
-        const t0 = Date.now();
         const outcome = raw ? await sendRaw(server.port, rawBytes!) : await send(agent, server.port, request!);
-        if (process.env.FUZZ_SLOW) slow.push([Date.now() - t0, raw ? 'raw' : `${request!.method} ${request!.path.slice(0, 80)} ${String(request!.headers.authorization).slice(0, 40)} ${outcome.kind === 'status' ? outcome.status : outcome.kind}`]);
         const klass = outcome.kind === 'status' ? `${Math.floor(outcome.status / 100)}xx` : outcome.kind;
         const family = raw ? 'raw' : request!.family;
         byClass[klass] = (byClass[klass] ?? 0) + 1;
@@ -143,7 +140,6 @@ describe('fuzz', () => {
     agent.destroy();
     const seconds = (Date.now() - started) / 1000;
 
-    if (process.env.FUZZ_SLOW) console.log(slow.sort((a, b) => b[0] - a[0]).slice(0, 40).map(([ms, what]) => `${ms} ms ${what}`).join('\n'));
     const health = await fetch(`${server.url}/healthz`);
     // eslint-disable-next-line no-console
     console.log(
