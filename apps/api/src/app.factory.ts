@@ -9,8 +9,10 @@ import express from 'express';
 import { Logger } from 'nestjs-pino';
 import { SESSION_COOKIE, addressMatcher, clientAddressMiddleware, normalizeAddress } from '@packgate/auth';
 import { AppModule } from './app.module';
-import type { PackgateConfig } from './config/config';
+import { PackgateConfig, parseSize } from './config/config';
 import { protectDataDir } from './config/data-dir';
+import { bodySizeGuard } from './http/body-size-guard';
+import { refuseConnect } from './http/connect-refusal';
 import { resolveSecret } from './config/secret';
 import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
@@ -37,11 +39,12 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
+  app.use('/api', bodySizeGuard(parseSize('PACKGATE_REST_BODY_LIMIT', config.restBodyLimit, 1024 * 1024)));
   app.use('/api', express.json({ limit: config.restBodyLimit }));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   setupSwagger(app, config);
   serveDashboard(app);
-  app.enableShutdownHooks();
+  refuseConnect(app.getHttpServer());
   return app;
 }
 

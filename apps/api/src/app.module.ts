@@ -43,7 +43,7 @@ export class AppModule {
           hashing: { concurrency: config.auth.hashConcurrency, maxWaiting: 32 },
           maxTokenDays: config.maxTokenDays,
         }),
-        RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
+        RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
       ],

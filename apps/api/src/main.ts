@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConfigError, describeDatabase, loadConfig } from './config/config';
+import { installShutdown } from './shutdown';
 
 /** Entry point: `npm start`. Bad configuration stops here with one clear line. */
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     process.stderr.write(`packgate: cannot start (${describeDatabase(config)}): ${(error as Error).message.split('\n')[0]}\n`);
     process.exit(1);
   }
+  installShutdown(app, { drainSeconds: config.shutdownSeconds, log: (message) => process.stdout.write(`packgate: ${message}\n`) });
   process.stdout.write(`Packgate listening on ${config.publicUrl} (database ${describeDatabase(config)}, data ${config.dataDir})\n`);
 }
 

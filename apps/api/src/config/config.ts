@@ -29,6 +29,12 @@ export interface PackgateConfig {
   trustedProxies: string[];
   /** Longest token lifetime in days, installation admins excepted (PACKGATE_MAX_TOKEN_DAYS). */
   maxTokenDays: number;
+  /** Staging files (partial uploads) older than this are reclaimed (PACKGATE_STAGING_GRACE_SECONDS). */
+  stagingGraceSeconds: number;
+  /** /readyz answers 503 below this much free space on the data disk (PACKGATE_MIN_FREE_DISK_MB). */
+  minFreeDiskBytes: number;
+  /** Longest drain of in-flight requests after SIGTERM/SIGINT (PACKGATE_SHUTDOWN_SECONDS). */
+  shutdownSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,7 +82,7 @@ function parsePublicUrl(value: string | undefined, port: number): string {
 const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3 };
 
 /** A byte size: a count or `<n>kb|mb|gb`. */
-function parseSize(name: string, value: string | undefined, fallback: number): number {
+export function parseSize(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
@@ -148,6 +154,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     },
     trustedProxies: parseCidrs('PACKGATE_TRUSTED_PROXIES', env.PACKGATE_TRUSTED_PROXIES),
     maxTokenDays: parseDays('PACKGATE_MAX_TOKEN_DAYS', env.PACKGATE_MAX_TOKEN_DAYS, 365),
+    stagingGraceSeconds: parsePositive('PACKGATE_STAGING_GRACE_SECONDS', env.PACKGATE_STAGING_GRACE_SECONDS, 3600),
+    minFreeDiskBytes: Math.floor(parsePositive('PACKGATE_MIN_FREE_DISK_MB', env.PACKGATE_MIN_FREE_DISK_MB, 100) * 1024 * 1024),
+    shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
   };
 }
 

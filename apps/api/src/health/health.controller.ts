@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { PACKGATE_CONFIG } from '../config/config.constants';
 import type { PackgateConfig } from '../config/config';
 import { packgateVersion } from '../config/version';
+import { diskState } from './disk-space';
 
 const VERSION = packgateVersion();
 
@@ -21,13 +22,21 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** Ready when the database answers and the data disk has at least PACKGATE_MIN_FREE_DISK_MB free. */
   @Get('readyz')
-  async ready(): Promise<{ status: string; database: string }> {
+  async ready(): Promise<{ status: string; database: string; disk: string }> {
+    const [database, disk] = await Promise.all([this.databaseState(), diskState(this.config.dataDir, this.config.minFreeDiskBytes)]);
+    const report = { status: database === 'ok' && disk === 'ok' ? 'ok' : 'unavailable', database, disk };
+    if (report.status !== 'ok') throw new ServiceUnavailableException(report);
+    return report;
+  }
+
+  private async databaseState(): Promise<string> {
     try {
       await this.dataSource.query('SELECT 1');
-      return { status: 'ok', database: 'ok' };
+      return 'ok';
     } catch {
-      throw new ServiceUnavailableException({ status: 'unavailable', database: 'unreachable' });
+      return 'unreachable';
     }
   }
 

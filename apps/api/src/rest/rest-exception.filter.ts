@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { RegistryError } from '@packgate/registries/core';
+import { RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -12,6 +12,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'Payload Too Large',
   429: 'Too Many Requests',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 /**
@@ -54,6 +55,13 @@ export class RestExceptionFilter implements ExceptionFilter {
       res.status(status).json(typeof body === 'string' ? { statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message: body } : body);
       return;
     }
+    const failure = classifyDependencyFailure(exception);
+    if (failure) {
+      this.logger.warn(`dependency failure answered ${failure.status}: ${describeCode(exception)}`);
+      if (failure.retryAfter) res.setHeader('Retry-After', String(failure.retryAfter));
+      res.status(failure.status).json({ statusCode: failure.status, error: STATUS_TEXT[failure.status], message: failure.message });
+      return;
+    }
     const status = httpStatusOf(exception);
     if (status) {
       res.status(status).json({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message: (exception as Error).message });
@@ -68,4 +76,10 @@ export class RestExceptionFilter implements ExceptionFilter {
 export function httpStatusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/** The error's code for a log line (never its message: driver messages may carry query values). */
+export function describeCode(error: unknown): string {
+  const driver = (error as { driverError?: { code?: unknown } })?.driverError;
+  return String(driver?.code ?? (error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'unknown');
 }

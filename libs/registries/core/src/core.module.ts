@@ -6,12 +6,13 @@ import { PackageContentsRegistry } from './package-contents';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
 import { FsBlobStore } from './storage/fs-blob-store';
+import { STAGING_OPTIONS, StagingReclaimer } from './storage/staging-reclaimer';
 
 /** Package storage shared by every format module. */
 @Global()
 @Module({})
 export class RegistryCoreModule {
-  static forRoot(options: { dataDir: string }): DynamicModule {
+  static forRoot(options: { dataDir: string; stagingGraceSeconds?: number }): DynamicModule {
     return {
       module: RegistryCoreModule,
       imports: [TypeOrmModule.forFeature([Package, PackageVersion, PackageFile, Blob])],
@@ -24,10 +25,12 @@ export class RegistryCoreModule {
             return store;
           },
         },
+        { provide: STAGING_OPTIONS, useValue: { graceSeconds: options.stagingGraceSeconds ?? 3600 } },
+        StagingReclaimer,
         PackageService,
         PackageContentsRegistry,
       ],
-      exports: [BLOB_STORE, PackageService, PackageContentsRegistry, TypeOrmModule],
+      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, TypeOrmModule],
     };
   }
 }

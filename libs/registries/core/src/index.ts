@@ -4,5 +4,7 @@ export * from './package.service';
 export * from './core.module';
 export * from './storage/blob-store';
 export * from './storage/fs-blob-store';
+export * from './storage/staging-reclaimer';
 export * from './names';
 export * from './package-contents';
+export * from './faults/dependency-failure';

@@ -8,7 +8,7 @@ import { RegistryTokenService } from './auth/registry-token.service';
 import { REGISTRY_TOKEN_STRATEGY, RegistryTokenStrategy } from './auth/registry-token.strategy';
 import { RepositoryAccessService } from './auth/repository-access.service';
 import { dockerOptionsProvider } from './docker-options';
-import { DockerBlobLink, DockerManifest, DockerTag } from './entities';
+import { DockerBlobLink, DockerManifest, DockerTag, DockerUploadSession } from './entities';
 import { DockerGcController } from './gc/docker-gc.controller';
 import { DockerGcService } from './gc/docker-gc.service';
 import { BlobUploadsHandler } from './handlers/blob-uploads.handler';
@@ -37,7 +37,7 @@ export class DockerModule implements OnModuleInit {
   static forRoot(config: { publicUrl: string }): DynamicModule {
     return {
       module: DockerModule,
-      imports: [TypeOrmModule.forFeature([DockerManifest, DockerTag, DockerBlobLink, Blob])],
+      imports: [TypeOrmModule.forFeature([DockerManifest, DockerTag, DockerBlobLink, DockerUploadSession, Blob])],
       // The token controller comes first: `/v2/token` must not fall into the `/v2/*path` dispatcher.
       controllers: [TokenController, RegistryController, DockerGcController],
       providers: [

@@ -1,4 +1,5 @@
 export * from './docker.module';
 export * from './entities';
 export * from './database/docker-schema.migration';
+export * from './database/docker-upload-sessions.migration';
 export * from './gc/docker-gc.service';

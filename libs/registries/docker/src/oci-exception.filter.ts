@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { RegistryError } from '@packgate/registries/core';
+import { RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
 import { METHOD_ACTIONS } from './auth/repository-access.service';
 import { DOCKER_OPTIONS, DockerOptions } from './docker-options';
 import { OciAccessError, OciCode, OciError } from './errors';
@@ -52,6 +52,11 @@ export class OciExceptionFilter implements ExceptionFilter {
     const code = (exception as { code?: string })?.code;
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (exception as Error)?.message === 'aborted') {
       return new OciError('BLOB_UPLOAD_INVALID', 'request body ended early');
+    }
+    const failure = classifyDependencyFailure(exception);
+    if (failure) {
+      this.logger.warn(`${req.method} ${req.path}: dependency failure answered ${failure.status}: ${String(code ?? 'unknown')}`);
+      return new OciError('UNAVAILABLE', failure.message, undefined, { status: failure.status, headers: failure.retryAfter ? { 'Retry-After': String(failure.retryAfter) } : {} });
     }
     this.logger.error(`${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
     return new OciError('UNSUPPORTED', 'internal error', undefined, { status: 500 });

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { RegistryError } from '@packgate/registries/core';
+import { RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
 import { tokenHint } from './npm-errors';
 import { registryUrl } from './npm-urls';
 
@@ -25,6 +25,13 @@ export class NpmExceptionFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof RetryLaterError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    const failure = classifyDependencyFailure(exception);
+    if (failure) {
+      this.logger.warn(`dependency failure answered ${failure.status}: ${String((exception as { code?: unknown })?.code ?? 'unknown')}`);
+      if (failure.retryAfter) res.setHeader('Retry-After', String(failure.retryAfter));
+      res.status(failure.status).json({ error: failure.message });
+      return;
+    }
     const [status, error] = this.describe(exception, req);
     res.status(status).json({ error });
   }

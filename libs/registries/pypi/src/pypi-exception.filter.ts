@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { RegistryError } from '@packgate/registries/core';
+import { RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
 
 export const BASIC_CHALLENGE = 'Basic realm="Packgate"';
 
@@ -21,14 +21,15 @@ export class PypiExceptionFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
-    const { status, message } = this.describe(exception);
+    const { status, message, retryAfter } = this.describe(exception);
+    if (retryAfter) res.setHeader('Retry-After', String(retryAfter));
     if (status === 401) res.setHeader('WWW-Authenticate', BASIC_CHALLENGE);
     if (exception instanceof RetryLaterError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
     res.statusMessage = reasonPhrase(message);
     res.status(status).type('text/plain; charset=utf-8').send(`${message}\n`);
   }
 
-  private describe(exception: unknown): { status: number; message: string } {
+  private describe(exception: unknown): { status: number; message: string; retryAfter?: number } {
     if (exception instanceof AuthenticationError) {
       const reasons = Object.entries(exception.reasons).map(([method, reason]) => `${method}: ${reason}`);
       return { status: 401, message: `Invalid credentials (${reasons.join('; ')})` };
@@ -45,6 +46,11 @@ export class PypiExceptionFilter implements ExceptionFilter {
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : String((body as { message?: unknown }).message ?? exception.message);
       return { status: exception.getStatus(), message };
+    }
+    const failure = classifyDependencyFailure(exception);
+    if (failure) {
+      this.logger.warn(`dependency failure answered ${failure.status}: ${String((exception as { code?: unknown })?.code ?? 'unknown')}`);
+      return failure;
     }
     const status = (exception as { status?: unknown })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) return { status, message: (exception as Error).message };

@@ -16,6 +16,8 @@ export interface StageOptions {
  * `commit`; `discard` removes the temporary data.
  */
 export interface StagedBlob {
+  /** Name of the staging data, to find it again after a restart (`resumeStaged`). */
+  readonly id: string;
   readonly size: number;
   /** Lower-case hex per algorithm. */
   readonly hashes: Readonly<Partial<Record<HashAlgorithm, string>>>;
@@ -37,7 +39,7 @@ export interface ByteRange {
  * Content-addressed storage. The filesystem implementation is the default; an S3-compatible backend
  * implements the same interface.
  */
-export interface BlobStore {
+export interface BlobStore extends StagingArea {
   stage(source: Readable, options?: StageOptions): Promise<StagedBlob>;
   exists(digest: string): Promise<boolean>;
   size(digest: string): Promise<number | null>;
@@ -45,6 +47,36 @@ export interface BlobStore {
   delete(digest: string): Promise<void>;
   /** Every stored digest (for garbage collection). */
   list(): AsyncIterable<string>;
+}
+
+/** What a staged blob's bookkeeping needs to find it again after a restart. */
+export interface StagedBlobRecord {
+  id: string;
+  size: number;
+  hashes: Partial<Record<HashAlgorithm, string>>;
+  digest: string;
+}
+
+export interface StagingUsage {
+  files: number;
+  bytes: number;
+}
+
+/**
+ * Staging housekeeping: partial uploads of a killed process stay in staging until reclaimed. A
+ * staging entry's age is its last write or `touchStaged`; entries this process is still writing or
+ * holding are never reclaimed.
+ */
+export interface StagingArea {
+  stagingUsage(): Promise<StagingUsage>;
+  /** Deletes staging entries untouched for longer than `olderThanMs`; returns what was removed. */
+  reclaimStaging(olderThanMs: number): Promise<StagingUsage>;
+  /** Marks staged data as in use now (an idle resumable upload keeps its parts). */
+  touchStaged(id: string): Promise<void>;
+  /** A staged blob staged earlier (perhaps by another process); null when its data is gone. */
+  resumeStaged(record: StagedBlobRecord): Promise<StagedBlob | null>;
+  /** Removes staged data by name (e.g. of an expired upload whose process is gone). */
+  discardStaged(id: string): Promise<void>;
 }
 
 export const BLOB_STORE = Symbol('BLOB_STORE');

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError, PayloadTooLargeError } from '../errors';
-import type { BlobStore, ByteRange, HashAlgorithm, StageOptions, StagedBlob } from './blob-store';
+import type { BlobStore, ByteRange, HashAlgorithm, StageOptions, StagedBlob, StagedBlobRecord, StagingUsage } from './blob-store';
 
 const NODE_ALGORITHM: Record<HashAlgorithm, string> = {
   sha256: 'sha256',
@@ -12,6 +12,8 @@ const NODE_ALGORITHM: Record<HashAlgorithm, string> = {
   sha1: 'sha1',
   md5: 'md5',
 };
+
+const STAGING_ID = /^[0-9a-f-]{36}$/;
 
 const DIGEST_PATTERN = /^(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})$/;
 
@@ -50,6 +52,8 @@ class HashingCounter extends Transform {
  */
 export class FsBlobStore implements BlobStore {
   private readonly tmpDir: string;
+  /** Staging entries this process is writing or holding (never reclaimed while listed). */
+  private readonly held = new Set<string>();
 
   constructor(private readonly root: string) {
     this.tmpDir = path.join(root, 'tmp');
@@ -63,8 +67,10 @@ export class FsBlobStore implements BlobStore {
     const addressBy = options.addressBy ?? 'sha256';
     const algorithms = [...new Set<HashAlgorithm>(['sha256', addressBy, ...(options.algorithms ?? [])])];
     const counter = new HashingCounter(algorithms, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
-    const tmpPath = path.join(this.tmpDir, randomUUID());
+    const id = randomUUID();
+    const tmpPath = path.join(this.tmpDir, id);
     await fs.mkdir(this.tmpDir, { recursive: true });
+    this.held.add(id);
     // Open before streaming: a source that fails at once must not race the file's creation,
     // or the clean-up below could run before the file exists and leave it behind.
     const handle = await fs.open(tmpPath, 'wx', 0o640);
@@ -73,13 +79,20 @@ export class FsBlobStore implements BlobStore {
     } catch (error) {
       await handle.close().catch(() => undefined);
       await fs.rm(tmpPath, { force: true });
+      this.held.delete(id);
       throw error;
     }
     const hashes = counter.digests();
-    const digest = `${addressBy}:${hashes[addressBy]}`;
+    return this.stagedHandle({ id, size: counter.size, hashes, digest: `${addressBy}:${hashes[addressBy]}` });
+  }
+
+  private stagedHandle({ id, size, hashes, digest }: StagedBlobRecord): StagedBlob {
+    const tmpPath = path.join(this.tmpDir, id);
+    this.held.add(id);
     let settled = false;
     return {
-      size: counter.size,
+      id,
+      size,
       hashes,
       digest,
       open: async () => {
@@ -90,15 +103,85 @@ export class FsBlobStore implements BlobStore {
         if (settled) return;
         settled = true;
         const finalPath = this.pathOf(digest);
-        await fs.mkdir(path.dirname(finalPath), { recursive: true });
-        await fs.rename(tmpPath, finalPath);
+        try {
+          await fs.mkdir(path.dirname(finalPath), { recursive: true });
+          await fs.rename(tmpPath, finalPath);
+        } finally {
+          this.held.delete(id);
+        }
       },
       discard: async () => {
         if (settled) return;
         settled = true;
-        await fs.rm(tmpPath, { force: true });
+        try {
+          await fs.rm(tmpPath, { force: true });
+        } finally {
+          this.held.delete(id);
+        }
       },
     };
+  }
+
+  async resumeStaged(record: StagedBlobRecord): Promise<StagedBlob | null> {
+    if (!STAGING_ID.test(record.id)) return null;
+    try {
+      if ((await fs.stat(path.join(this.tmpDir, record.id))).size !== record.size) return null;
+    } catch {
+      return null;
+    }
+    return this.stagedHandle(record);
+  }
+
+  async touchStaged(id: string): Promise<void> {
+    if (!STAGING_ID.test(id)) return;
+    const now = new Date();
+    await fs.utimes(path.join(this.tmpDir, id), now, now).catch(() => undefined);
+  }
+
+  async discardStaged(id: string): Promise<void> {
+    if (!STAGING_ID.test(id)) return;
+    await fs.rm(path.join(this.tmpDir, id), { force: true });
+    this.held.delete(id);
+  }
+
+  async stagingUsage(): Promise<StagingUsage> {
+    const usage = { files: 0, bytes: 0 };
+    for (const entry of await this.stagingEntries()) {
+      usage.files += 1;
+      usage.bytes += entry.size;
+    }
+    return usage;
+  }
+
+  async reclaimStaging(olderThanMs: number): Promise<StagingUsage> {
+    const limit = Date.now() - olderThanMs;
+    const reclaimed = { files: 0, bytes: 0 };
+    for (const entry of await this.stagingEntries()) {
+      if (this.held.has(entry.name) || entry.mtimeMs >= limit) continue;
+      await fs.rm(path.join(this.tmpDir, entry.name), { force: true, recursive: true }).catch(() => undefined);
+      reclaimed.files += 1;
+      reclaimed.bytes += entry.size;
+    }
+    return reclaimed;
+  }
+
+  private async stagingEntries(): Promise<Array<{ name: string; size: number; mtimeMs: number }>> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.tmpDir);
+    } catch {
+      return [];
+    }
+    const entries = [];
+    for (const name of names) {
+      try {
+        const stats = await fs.stat(path.join(this.tmpDir, name));
+        entries.push({ name, size: stats.size, mtimeMs: stats.mtimeMs });
+      } catch {
+        // removed meanwhile
+      }
+    }
+    return entries;
   }
 
   async exists(digest: string): Promise<boolean> {

@@ -47,31 +47,31 @@ export class BlobUploadsHandler {
       return;
     }
     const algorithm = queryString(req, 'digest-algorithm') === 'sha512' ? 'sha512' : 'sha256';
-    const session = this.sessions.start(ctx.repo.name, pkg.id, algorithm);
+    const session = await this.sessions.start(ctx.repo.name, pkg.id, algorithm);
     req.resume();
     this.progress(res, session, 202);
   }
 
   async patch({ req, res, route, ctx }: RegistryRequest<RouteOf<'upload'>>): Promise<void> {
-    const session = this.sessions.get(route.uploadId ?? '', ctx.repo.name);
-    await this.sessions.append(session, req, this.expectedLength(req.headers['content-range'], session, res));
-    this.progress(res, session, 202);
+    const session = await this.sessions.get(route.uploadId ?? '', ctx.repo.name);
+    const updated = await this.sessions.append(session, req, this.expectedLength(req.headers['content-range'], session, res));
+    this.progress(res, updated, 202);
   }
 
   async put({ req, res, route, ctx }: RegistryRequest<RouteOf<'upload'>>): Promise<void> {
-    const session = this.sessions.get(route.uploadId ?? '', ctx.repo.name);
+    const session = await this.sessions.get(route.uploadId ?? '', ctx.repo.name);
     const { digest, algorithm } = parseDigest(queryString(req, 'digest'));
-    await this.sessions.append(session, req, this.expectedLength(req.headers['content-range'], session, res));
-    const staged = await this.sessions.finish(session, algorithm);
+    const updated = await this.sessions.append(session, req, this.expectedLength(req.headers['content-range'], session, res));
+    const staged = await this.sessions.finish(updated, algorithm);
     await this.complete(res, ctx.repo.name, session.packageId, staged, digest);
   }
 
   async status({ res, route, ctx }: RegistryRequest<RouteOf<'upload'>>): Promise<void> {
-    this.progress(res, this.sessions.get(route.uploadId ?? '', ctx.repo.name), 204);
+    this.progress(res, await this.sessions.get(route.uploadId ?? '', ctx.repo.name), 204);
   }
 
   async cancel({ res, route, ctx }: RegistryRequest<RouteOf<'upload'>>): Promise<void> {
-    await this.sessions.cancel(this.sessions.get(route.uploadId ?? '', ctx.repo.name));
+    await this.sessions.cancel(await this.sessions.get(route.uploadId ?? '', ctx.repo.name));
     res.status(204).end();
   }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable, Transform, TransformCallback } from 'node:stream';
 import busboy from 'busboy';
 import { blake2bFinal, blake2bInit, blake2bUpdate } from 'blakejs';
-import { BlobStore, InvalidInputError, PayloadTooLargeError, StagedBlob } from '@packgate/registries/core';
+import { BlobStore, classifyDependencyFailure, InvalidInputError, PayloadTooLargeError, StagedBlob } from '@packgate/registries/core';
 
 /**
  * Streams a legacy-upload multipart body: text fields are collected (bounded), the `content` file
@@ -141,5 +141,6 @@ export async function receiveUpload(req: IncomingMessage, blobs: BlobStore, limi
 }
 
 function toUploadError(error: unknown): Error {
+  if (classifyDependencyFailure(error)) return error as Error;
   return new InvalidInputError(`upload truncated or malformed: ${(error as Error)?.message ?? 'stream error'}`);
 }
