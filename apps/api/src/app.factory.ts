@@ -14,6 +14,7 @@ import { resolveSecret } from './config/secret';
 import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
+import { restJsonBody } from './rest/json-body';
 
 /**
  * Builds the whole application (REST, registries, dashboard). Used by main.ts and by the tests, so
@@ -29,7 +30,7 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   app.use(httpMetricsMiddleware);
   app.use(cookieParser());
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
-  app.use('/api', express.json({ limit: config.restBodyLimit }));
+  app.use('/api', ...restJsonBody(config.restBodyLimit));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   setupSwagger(app, config);
   serveDashboard(app);

@@ -33,7 +33,7 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
-        AuthModule.forRoot({ secret, passwordCacheSeconds: config.passwordCacheSeconds, sessionHours: config.sessionHours, recordCacheSeconds: 10 }),
+        AuthModule.forRoot({ secret, passwordCacheSeconds: config.passwordCacheSeconds, sessionHours: config.sessionHours, recordCacheSeconds: 10, publicUrl: () => config.publicUrl }),
         RegistryCoreModule.forRoot({ dataDir: config.dataDir }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,

@@ -8,6 +8,8 @@ export interface AuthOptions {
   sessionHours: number;
   /** Seconds identity records (users, memberships, token records) are cached between invalidations. */
   recordCacheSeconds: number;
+  /** The server's public URL (read per request: tests learn the port after start); its origin counts as same-origin. */
+  publicUrl?: () => string;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

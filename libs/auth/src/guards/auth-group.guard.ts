@@ -1,9 +1,10 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { Principal } from '../access/principal';
 import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
+import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
 import { AuditService } from '../audit/audit.service';
 import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
 import { AuthenticationError } from '../errors';
@@ -11,6 +12,7 @@ import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
 import type { Refusal } from '../strategies/strategy-result';
 import { authFailures, reasonLabel } from './auth-metrics';
+import { crossOriginWriteRefusal } from './browser-session';
 
 /**
  * Runs the auth group on every request and stores the resulting principal. Wrong credentials are a
@@ -23,6 +25,7 @@ export class AuthGroupGuard implements CanActivate {
     private readonly strategies: AuthStrategyRegistry,
     private readonly audit: AuditService,
     private readonly reflector: Reflector,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -31,6 +34,12 @@ export class AuthGroupGuard implements CanActivate {
     if (hasPrincipal(req)) return true;
     const res = context.switchToHttp().getResponse<Response>();
     if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, [context.getHandler(), context.getClass()])) markLinkTokenRoute(req);
+    const crossOrigin = crossOriginWriteRefusal(req, this.options.publicUrl?.());
+    if (crossOrigin) {
+      setPrincipal(req, ANONYMOUS);
+      await this.audit.record({ org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null, principal: ANONYMOUS, action: 'auth.cross-origin-refused', resource: `${req.method} ${req.path}`, result: 'denied', ip: clientIp(req), details: { origin: String(req.headers.origin ?? '').slice(0, 200), secFetchSite: String(req.headers['sec-fetch-site'] ?? '').slice(0, 20) } });
+      throw new ForbiddenException(crossOrigin);
+    }
     const { principal, refusals } = await this.run(req, res);
     if (principal) {
       setPrincipal(req, principal);
