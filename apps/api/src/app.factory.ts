@@ -15,6 +15,7 @@ import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { restJsonBody } from './rest/json-body';
+import { securityHeaders } from './security-headers';
 
 /**
  * Builds the whole application (REST, registries, dashboard). Used by main.ts and by the tests, so
@@ -28,6 +29,9 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(httpMetricsMiddleware);
+  const headers = securityHeaders(() => config.publicUrl);
+  app.use(headers.all);
+  app.use('/api/docs', headers.swagger);
   app.use(cookieParser());
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
   app.use('/api', ...restJsonBody(config.restBodyLimit));
@@ -52,7 +56,7 @@ function setupSwagger(app: NestExpressApplication, config: PackgateConfig): void
       .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Dashboard session from POST /api/v1/auth/login' })
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true, withCredentials: true } });
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true, withCredentials: true, validatorUrl: null } });
 }
 
 /**
