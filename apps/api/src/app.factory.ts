@@ -56,7 +56,12 @@ function setupSwagger(app: NestExpressApplication, config: PackgateConfig): void
       .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Dashboard session from POST /api/v1/auth/login' })
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true, withCredentials: true, validatorUrl: null } });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    swaggerOptions: { persistAuthorization: true, withCredentials: true, validatorUrl: null },
+    // The public URL as it is now (tests learn their port after the app is built).
+    patchDocumentOnRequest: (_req, _res, doc) => ({ ...doc, servers: [{ url: config.publicUrl }] }),
+  });
 }
 
 /**
