@@ -124,10 +124,16 @@ forEachDatabase('session cookie scope and cross-origin writes', (database) => {
       expect({ headers, status: res.status }).toEqual({ headers, status: 403 });
       expect(res.json.message).toMatch(/cross-origin request refused/);
     }
-    for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      const res = await send(method, '/api/v1/orgs/default/members/admin', { ...sameSite, ...json }, JSON.stringify({ roles: ['dashboard'] }));
+    const writes: [string, string, unknown][] = [
+      ['PUT', '/api/v1/orgs/default/members/admin', { roles: ['dashboard'] }],
+      ['PATCH', '/api/v1/users/admin', { disabled: true }],
+      ['DELETE', '/api/v1/orgs/default/members/admin', undefined],
+    ];
+    for (const [method, path, payload] of writes) {
+      const res = await send(method, path, { ...sameSite, ...json }, payload === undefined ? undefined : JSON.stringify(payload));
       expect({ method, status: res.status }).toEqual({ method, status: 403 });
     }
+    expect(await me(cookie)).toBe(200);
     expect((await send('POST', '/api/v1/auth/login', { ...json, origin: 'http://127.0.0.1:1' }, JSON.stringify({ username: 'admin', password: server.adminPassword }))).status).toBe(403);
     expect(await tokenNames()).not.toContain('csrf-rest');
     expect((await admin.get('/api/v1/orgs/default/members')).body).toEqual(expect.arrayContaining([expect.objectContaining({ username: 'admin', roles: ['dashboard', 'org:admin'] })]));
