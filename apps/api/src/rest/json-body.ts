@@ -22,8 +22,10 @@ function verifyDepth(_req: unknown, _res: unknown, buffer: Buffer): void {
 function restBodyError(error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction): void {
   const status = (error as { status?: unknown })?.status;
   if (typeof status !== 'number' || status < 400 || status >= 500 || res.headersSent) return next(error);
-  const expose = (error as { expose?: unknown }).expose === true;
-  res.status(status).json({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message: expose ? (error as Error).message : 'invalid request body' });
+  // JSON.parse messages quote the body (which may hold a password): never echo them.
+  const type = (error as { type?: unknown }).type;
+  const message = type === 'entity.parse.failed' ? 'request body is not valid JSON' : (error as { expose?: unknown }).expose === true ? (error as Error).message : 'invalid request body';
+  res.status(status).json({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message });
 }
 
 /** The REST API's body handling: JSON only, at most `limit`, nested at most MAX_JSON_DEPTH levels. */
