@@ -18,6 +18,8 @@ import { detectMysqlFlavor } from './database/data-source';
 import { packgateVersion, projectRoot } from './config/version';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { QuietStartupLogger } from './logging/quiet-startup-logger';
+import { restJsonBody } from './rest/json-body';
+import { securityHeaders } from './security-headers';
 
 /**
  * Builds the whole application (REST, registries, dashboard). Used by main.ts and by the tests, so
@@ -37,10 +39,13 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   app.set('trust proxy', (address: string) => trustedProxy(normalizeAddress(address) ?? address));
   app.use(clientAddressMiddleware(config.trustedProxies));
   app.use(httpMetricsMiddleware);
+  const headers = securityHeaders(() => config.publicUrl);
+  app.use(headers.all);
+  app.use('/api/docs', headers.swagger);
   app.use(cookieParser());
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
   app.use('/api', bodySizeGuard(parseSize('PACKGATE_REST_BODY_LIMIT', config.restBodyLimit, 1024 * 1024)));
-  app.use('/api', express.json({ limit: config.restBodyLimit }));
+  app.use('/api', ...restJsonBody(config.restBodyLimit));
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   setupSwagger(app, config);
   serveDashboard(app);
@@ -62,7 +67,12 @@ function setupSwagger(app: NestExpressApplication, config: PackgateConfig): void
       .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Dashboard session from POST /api/v1/auth/login' })
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { persistAuthorization: true, withCredentials: true } });
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    swaggerOptions: { persistAuthorization: true, withCredentials: true, validatorUrl: null },
+    // The public URL as it is now (tests learn their port after the app is built).
+    patchDocumentOnRequest: (_req, _res, doc) => ({ ...doc, servers: [{ url: config.publicUrl }] }),
+  });
 }
 
 /**

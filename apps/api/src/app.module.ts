@@ -42,6 +42,7 @@ export class AppModule {
           throttle: { maxFailures: config.auth.maxFailures, maxFailuresPerAddress: config.auth.maxFailuresPerAddress, windowSeconds: config.auth.windowSeconds },
           hashing: { concurrency: config.auth.hashConcurrency, maxWaiting: 32 },
           maxTokenDays: config.maxTokenDays,
+          publicUrl: () => config.publicUrl,
         }),
         RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),

@@ -4,6 +4,7 @@ import type { Info, Me } from './api/types';
 import { Layout } from './components/Layout';
 import { ErrorMessage, Loading } from './components/Status';
 import { LoginPage } from './features/auth/LoginPage';
+import { PasswordPage } from './features/account/PasswordPage';
 import { AuditPage } from './features/audit/AuditPage';
 import { MembersPage } from './features/members/MembersPage';
 import { PackagePage } from './features/packages/PackagePage';
@@ -97,6 +98,8 @@ function Screen({ route }: { route: Route }) {
       return <MembersPage />;
     case 'audit':
       return <AuditPage />;
+    case 'password':
+      return <PasswordPage />;
     default:
       return <TokensPage />;
   }

@@ -16,6 +16,8 @@ export interface AuthOptions {
   hashing: { concurrency: number; maxWaiting: number };
   /** Longest token lifetime, in days, for everyone but installation admins (PACKGATE_MAX_TOKEN_DAYS). */
   maxTokenDays: number;
+  /** The server's public URL (read per request: tests learn the port after start); its origin counts as same-origin. */
+  publicUrl?: () => string;
 }
 
 export const AUTH_OPTIONS = Symbol('AUTH_OPTIONS');

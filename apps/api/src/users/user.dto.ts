@@ -23,7 +23,13 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH })
+  @ApiPropertyOptional({ description: 'your current password: required when you change your own password (installation admins resetting another user do not send it)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  currentPassword?: string;
+
+  @ApiPropertyOptional({ minLength: MIN_PASSWORD_LENGTH, description: 'the new password; every other session of the user ends' })
   @IsOptional()
   @IsString()
   @MinLength(MIN_PASSWORD_LENGTH)

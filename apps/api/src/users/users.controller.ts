@@ -1,4 +1,5 @@
-import { Body, ConflictException, Controller, ForbiddenException, Get, NotFoundException, Param, Patch, Post } from '@nestjs/common';
+import { BadRequestException, Body, ConflictException, Controller, ForbiddenException, Get, NotFoundException, Param, Patch, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiCookieAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AuditService,
@@ -8,11 +9,18 @@ import {
   Principal,
   RequireInstallationAccess,
   RestApi,
+  SESSION_COOKIE,
   SessionService,
   User,
   can,
 } from '@packgate/auth';
 import { CreateUserDto, UpdateUserDto, UserDto } from './user.dto';
+
+/** The cookie of the session making this request, if a session (not a password or token) authenticated it. */
+function currentSessionCookie(req: Request, principal: Principal): string | undefined {
+  if (principal.kind !== 'user' || principal.via !== 'session') return undefined;
+  return (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
+}
 
 const toDto = (user: User): UserDto => ({ username: user.username, isAdmin: user.isAdmin, disabled: user.disabled, createdAt: user.createdAt });
 
@@ -49,19 +57,30 @@ export class UsersController {
   }
 
   @Patch(':username')
-  @ApiOperation({ summary: 'Change a password (yourself, or any user as installation admin) or disable a user (installation admin)' })
+  @ApiOperation({
+    summary: 'Change a password (yourself with currentPassword, or any other user as installation admin) or disable a user (installation admin)',
+    description: 'A password change ends every other session of that user; the session making the change stays.',
+  })
   @ApiOkResponse({ type: UserDto })
-  async update(@Param('username') username: string, @Body() body: UpdateUserDto, @CurrentPrincipal() principal: Principal): Promise<UserDto> {
+  async update(@Param('username') username: string, @Body() body: UpdateUserDto, @CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<UserDto> {
     const isAdmin = can(principal, { action: 'installation:manage-users', resource: { kind: 'installation' } }).allowed;
     const isSelf = principal.kind === 'user' && principal.username === username;
     if (!isAdmin && !(isSelf && body.disabled === undefined)) throw new ForbiddenException('only an installation admin may change other users or disable accounts');
     const user = await this.identity.findUserByUsername(username);
     if (!user) throw new NotFoundException(`no user ${username}`);
+    if (isSelf && body.password !== undefined) {
+      if (body.currentPassword === undefined) throw new BadRequestException('currentPassword is required to change your own password');
+      if (!(await this.passwords.verify(user, body.currentPassword))) {
+        await this.audit.record({ principal, action: 'user.updated', resource: `user:${user.username}`, result: 'denied', details: { reason: 'current password is wrong' } });
+        throw new ForbiddenException('current password is wrong');
+      }
+    }
     const updated = await this.identity.updateUser(user, {
       ...(body.password !== undefined ? { passwordHash: await this.passwords.hash(body.password) } : {}),
       ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
     });
     if (body.disabled) await this.sessions.destroyAllOf(user.id);
+    else if (body.password !== undefined) await this.sessions.destroyOthersOf(user.id, isSelf ? currentSessionCookie(req, principal) : undefined);
     await this.audit.record({ principal, action: 'user.updated', resource: `user:${user.username}`, result: 'success', details: { password: body.password !== undefined, disabled: body.disabled } });
     return toDto(updated);
   }

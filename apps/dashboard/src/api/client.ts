@@ -91,6 +91,8 @@ export const api = {
   members: (org: string) => request<Member[]>('GET', `${orgPath(org)}/members`),
   setMember: (org: string, username: string, roles: string[]) => request<Member>('PUT', `${orgPath(org)}/members/${enc(username)}`, { roles }),
   removeMember: (org: string, username: string) => request<void>('DELETE', `${orgPath(org)}/members/${enc(username)}`),
+  changePassword: (username: string, currentPassword: string, password: string) =>
+    request<{ username: string }>('PATCH', `/api/v1/users/${enc(username)}`, { currentPassword, password }),
   createUser: (username: string, password: string) => request<{ username: string; isAdmin: boolean; disabled: boolean }>('POST', '/api/v1/users', { username, password }),
 
   audit: (org: string, filter: { action?: string; result?: string; actor?: string; limit?: number }) =>

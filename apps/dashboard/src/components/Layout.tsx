@@ -55,6 +55,9 @@ export function Layout({ route, orgs, onLogout, children }: { route: Route; orgs
           <span>
             Signed in as <strong>{me.username}</strong>
           </span>
+          <a href={paths.password(org)} aria-current={section === 'password' ? 'page' : undefined}>
+            Change password
+          </a>
           <button type="button" className="secondary" onClick={onLogout}>
             Log out
           </button>

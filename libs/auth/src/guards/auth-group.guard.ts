@@ -1,9 +1,10 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import type { Principal } from '../access/principal';
 import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
+import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
 import { AuditService } from '../audit/audit.service';
 import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
 import { TOKENS_ONLY, markTokensOnlyRoute } from '../decorators/tokens-only.decorator';
@@ -12,6 +13,7 @@ import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
 import type { Refusal } from '../strategies/strategy-result';
 import { authFailures, reasonLabel } from './auth-metrics';
+import { crossOriginWriteRefusal } from './browser-session';
 
 /**
  * Runs the auth group on every request and stores the resulting principal. Wrong credentials are a
@@ -24,6 +26,7 @@ export class AuthGroupGuard implements CanActivate {
     private readonly strategies: AuthStrategyRegistry,
     private readonly audit: AuditService,
     private readonly reflector: Reflector,
+    @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,6 +38,12 @@ export class AuthGroupGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, targets)) markLinkTokenRoute(req);
     const tokensOnly = this.reflector.getAllAndOverride<string | undefined>(TOKENS_ONLY, targets);
     if (tokensOnly) markTokensOnlyRoute(req, tokensOnly);
+    const crossOrigin = crossOriginWriteRefusal(req, this.options.publicUrl?.());
+    if (crossOrigin) {
+      setPrincipal(req, ANONYMOUS);
+      await this.audit.recordRepeated({ org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null, principal: ANONYMOUS, action: 'auth.cross-origin-refused', resource: `${req.method} ${req.path}`, result: 'denied', ip: clientIp(req), details: { origin: String(req.headers.origin ?? '').slice(0, 200), secFetchSite: String(req.headers['sec-fetch-site'] ?? '').slice(0, 20) } });
+      throw new ForbiddenException(crossOrigin);
+    }
     let outcome: { principal?: Principal; refusals: (Refusal | undefined)[] };
     try {
       outcome = await this.run(req, res);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { LessThan, Not, Repository } from 'typeorm';
 import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
 import { TtlCache } from '../cache/ttl-cache';
 import { Session } from '../entities/session.entity';
@@ -51,6 +51,13 @@ export class SessionService {
     const idHash = hashId(cookie);
     await this.sessions.delete({ idHash });
     this.cache.delete(idHash);
+  }
+
+  /** Ends every session of the user except the one whose cookie is `keep` (e.g. after a password change). */
+  async destroyOthersOf(userId: number, keep: string | undefined): Promise<void> {
+    const keepHash = keep === undefined ? undefined : hashId(keep);
+    await this.sessions.delete(keepHash === undefined ? { userId } : { userId, idHash: Not(keepHash) });
+    this.cache.deleteWhere((key, value) => value?.userId === userId && key !== keepHash);
   }
 
   async destroyAllOf(userId: number): Promise<void> {

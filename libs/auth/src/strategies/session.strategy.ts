@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
+import { sessionCookieApplies } from '../guards/browser-session';
 import { IdentityService } from '../identity/identity.service';
 import { SESSION_COOKIE, SessionService } from '../sessions/session.service';
 import { readCredentials } from './credentials';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, notMine, rejected } from './strategy-result';
 
-/** The dashboard session cookie. Used only when no Authorization header is present. */
+/** The dashboard session cookie: only on /api routes (browser-session.ts), only without an Authorization header. */
 @Injectable()
 export class SessionStrategy extends PassportStrategy(Strategy, STRATEGY.session) {
   constructor(
@@ -20,7 +21,7 @@ export class SessionStrategy extends PassportStrategy(Strategy, STRATEGY.session
 
   async validate(req: Request): Promise<StrategyResult> {
     const cookie = (req.cookies as Record<string, string> | undefined)?.[SESSION_COOKIE];
-    if (!cookie || readCredentials(req).scheme !== 'none') return notMine('session');
+    if (!cookie || !sessionCookieApplies(req) || readCredentials(req).scheme !== 'none') return notMine('session');
     const userId = await this.sessions.resolve(cookie);
     const user = userId === null ? null : await this.identity.findUserById(userId);
     if (!user || user.disabled) return rejected('session', 'session expired or invalid');

@@ -8,3 +8,4 @@ export * from './storage/staging-reclaimer';
 export * from './names';
 export * from './package-contents';
 export * from './faults/dependency-failure';
+export * from './json-depth';

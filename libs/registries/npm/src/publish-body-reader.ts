@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import { BlobStore, InvalidInputError, PayloadTooLargeError, StagedBlob } from '@packgate/registries/core';
+import { BlobStore, InvalidInputError, MAX_JSON_DEPTH, PayloadTooLargeError, StagedBlob, jsonNestedDeeperThan } from '@packgate/registries/core';
 import { Base64Decoder, PublishBodyScanner } from './publish-body-scanner';
 
 export interface PublishBody {
@@ -79,7 +79,7 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** Small JSON bodies (dist-tag PUT): bounded, parsed, 400 on bad JSON. */
+/** Small JSON bodies (dist-tag PUT, token create): bounded, depth-checked, parsed, 400 on bad JSON. */
 export async function readSmallJson(req: Readable, maxBytes = 64 * 1024): Promise<unknown> {
   const parts: Buffer[] = [];
   let total = 0;
@@ -88,8 +88,10 @@ export async function readSmallJson(req: Readable, maxBytes = 64 * 1024): Promis
     if (total > maxBytes) throw new PayloadTooLargeError(`request body larger than ${formatBytes(maxBytes)}`);
     parts.push(chunk);
   }
+  const body = Buffer.concat(parts);
+  if (jsonNestedDeeperThan(body)) throw new InvalidInputError(`request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   try {
-    return JSON.parse(Buffer.concat(parts).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new InvalidInputError('request body is not valid JSON');
   }
