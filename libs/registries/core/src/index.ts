@@ -6,3 +6,4 @@ export * from './storage/blob-store';
 export * from './storage/fs-blob-store';
 export * from './names';
 export * from './package-contents';
+export * from './transaction-retry';

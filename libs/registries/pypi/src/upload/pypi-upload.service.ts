@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService, AuditService, IdentityService, PermissionDeniedError, Principal, clientIp } from '@packgate/auth';
-import { BLOB_STORE, BlobStore, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageService, normalizePypiName } from '@packgate/registries/core';
+import { BLOB_STORE, BlobStore, ConflictError, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageService, normalizePypiName } from '@packgate/registries/core';
 import type { Request } from 'express';
 import { sameVersion } from '../pep440';
 import { parseMetadataHeaders, readWheelMetadata } from '../files/wheel-metadata';
@@ -72,11 +72,7 @@ export class PypiUploadService {
     const normalizedName = normalizePypiName(form.name);
     const existingPkg = await this.packages.findPackage({ orgId, type: 'pypi', normalizedName });
     const existing = existingPkg ? await this.packages.findFile(existingPkg.id, file.filename) : null;
-    if (existing) {
-      await file.staged.discard();
-      if (existing.blobDigest === file.staged.digest) return { status: 'unchanged', filename: file.filename };
-      throw new InvalidInputError(`File already exists: ${file.filename} (with different content)`, 'FILE_EXISTS');
-    }
+    if (existing) return this.sameAsStored(orgId, normalizedName, file);
     const version = existingPkg ? await this.packages.findVersion(existingPkg.id, form.version) : null;
     const versionString = version?.version ?? (existingPkg ? await this.matchingVersion(existingPkg, form.version) : undefined) ?? form.version;
     const fileMetadata: Record<string, unknown> = {
@@ -86,8 +82,9 @@ export class PypiUploadService {
       requiresPython: form.requiresPython,
     };
     if (file.blake2b256) fileMetadata.blake2b256 = file.blake2b256;
-    const existedBefore = await this.blobs.exists(file.staged.digest);
-    // Commit first so the wheel can be read by range (addFile's own commit is then a no-op).
+    // Commit first so the wheel can be read by range (addFile's own commit is then a no-op). The
+    // bytes are never deleted here, whatever happens next: a concurrent upload of the same content
+    // may already reference them; unreferenced blobs are left for garbage collection.
     await file.staged.commit();
     try {
       if (form.filetype === 'bdist_wheel') Object.assign(fileMetadata, await this.coreMetadata(form, file));
@@ -104,8 +101,9 @@ export class PypiUploadService {
       });
       this.index.forget(stored.pkg.id);
     } catch (error) {
-      if (!existedBefore) await this.blobs.delete(file.staged.digest);
-      throw error;
+      if (!(error instanceof ConflictError)) throw error;
+      // A concurrent upload stored this filename first: identical bytes are a successful re-upload.
+      return this.sameAsStored(orgId, normalizedName, file);
     }
     await this.audit.record({
       org: slug,
@@ -117,6 +115,19 @@ export class PypiUploadService {
       details: { version: versionString, size: file.staged.size, sha256: file.staged.hashes.sha256 },
     });
     return { status: 'stored', filename: file.filename };
+  }
+
+  private async sameAsStored(orgId: number, normalizedName: string, file: ReceivedFile): Promise<UploadOutcome> {
+    const pkg = await this.packages.findPackage({ orgId, type: 'pypi', normalizedName });
+    const existing = pkg ? await this.packages.findFile(pkg.id, file.filename) : null;
+    if (existing?.blobDigest === file.staged.digest) {
+      // Identical bytes: keep them if the stored copy went missing (repairs the file), else drop them.
+      if (await this.blobs.exists(existing.blobDigest)) await file.staged.discard();
+      else await file.staged.commit();
+      return { status: 'unchanged', filename: file.filename };
+    }
+    await file.staged.discard();
+    throw new InvalidInputError(`File already exists: ${file.filename} (with different content)`, 'FILE_EXISTS');
   }
 
   /** Reuses an existing version row whose spelling differs only by PEP 440 normalisation. */
