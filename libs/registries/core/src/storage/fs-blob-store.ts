@@ -62,6 +62,9 @@ export class FsBlobStore implements BlobStore {
   async stage(source: Readable, options: StageOptions = {}): Promise<StagedBlob> {
     const addressBy = options.addressBy ?? 'sha256';
     const algorithms = [...new Set<HashAlgorithm>(['sha256', addressBy, ...(options.algorithms ?? [])])];
+    // Until the pipeline below attaches, a failing source must not be an unhandled 'error' event
+    // (that ends the process); the pipeline still sees the error through the stream's state.
+    source.on('error', () => undefined);
     const counter = new HashingCounter(algorithms, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
     const tmpPath = path.join(this.tmpDir, randomUUID());
     await fs.mkdir(this.tmpDir, { recursive: true });
