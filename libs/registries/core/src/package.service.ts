@@ -141,6 +141,7 @@ export class PackageService {
       await input.staged.discard();
       throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
     }
+    await this.registerBlob(input.staged.digest, input.staged.size);
     await input.staged.commit();
     this.forget(input);
     try {
@@ -175,6 +176,25 @@ export class PackageService {
     } finally {
       this.forget(input);
     }
+  }
+
+  /**
+   * Records bytes about to be committed: a new Blob row without references, or a fresh start of the
+   * garbage-collection grace period for an unreferenced one. Call before `StagedBlob.commit`, so a
+   * collection running meanwhile cannot delete the file just committed; bytes that end up
+   * unreferenced (a refused or losing upload) are collected after the grace period.
+   */
+  async registerBlob(digest: string, size: number): Promise<void> {
+    await withTransactionRetry(
+      this.dataSource,
+      async (manager) => {
+        const now = new Date();
+        const refreshed = await manager.update(Blob, { digest, refCount: 0 }, { createdAt: now });
+        if ((refreshed.affected ?? 0) > 0 || (await manager.findOne(Blob, { where: { digest } }))) return;
+        await manager.insert(Blob, { digest, size, refCount: 0, createdAt: now });
+      },
+      { retryOn: isUniqueViolation },
+    );
   }
 
   /** The package row, inserted when missing; a concurrent insert makes this attempt re-read it. */

@@ -85,9 +85,9 @@ export class FsBlobStore implements BlobStore {
       size: counter.size,
       hashes,
       digest,
-      open: async () => {
+      open: async (range?: ByteRange) => {
         if (settled) throw new Error('staged blob already committed or discarded');
-        return createReadStream(tmpPath, { highWaterMark: 1024 * 1024 });
+        return createReadStream(tmpPath, { highWaterMark: 1024 * 1024, ...(range ? { start: range.start, end: range.end } : {}) });
       },
       commit: async () => {
         if (settled) return;

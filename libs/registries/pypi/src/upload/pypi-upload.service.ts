@@ -82,12 +82,11 @@ export class PypiUploadService {
       requiresPython: form.requiresPython,
     };
     if (file.blake2b256) fileMetadata.blake2b256 = file.blake2b256;
-    // Commit first so the wheel can be read by range (addFile's own commit is then a no-op). The
-    // bytes are never deleted here, whatever happens next: a concurrent upload of the same content
-    // may already reference them; unreferenced blobs are left for garbage collection.
-    await file.staged.commit();
+    // The wheel is checked while still staged: refused bytes are never committed. Committed bytes
+    // are never deleted by a request (a concurrent upload of the same content may reference them);
+    // if nothing does, garbage collection removes them later.
+    if (form.filetype === 'bdist_wheel') Object.assign(fileMetadata, await this.coreMetadata(form, file));
     try {
-      if (form.filetype === 'bdist_wheel') Object.assign(fileMetadata, await this.coreMetadata(form, file));
       const stored = await this.packages.addFile({
         orgId,
         type: 'pypi',
@@ -121,9 +120,8 @@ export class PypiUploadService {
     const pkg = await this.packages.findPackage({ orgId, type: 'pypi', normalizedName });
     const existing = pkg ? await this.packages.findFile(pkg.id, file.filename) : null;
     if (existing?.blobDigest === file.staged.digest) {
-      // Identical bytes: keep them if the stored copy went missing (repairs the file), else drop them.
       if (await this.blobs.exists(existing.blobDigest)) await file.staged.discard();
-      else await file.staged.commit();
+      else await file.staged.commit(); // the stored copy went missing: this upload repairs it
       return { status: 'unchanged', filename: file.filename };
     }
     await file.staged.discard();
@@ -139,7 +137,7 @@ export class PypiUploadService {
   private async coreMetadata(form: UploadForm, file: ReceivedFile): Promise<Record<string, unknown>> {
     let metadata: Buffer;
     try {
-      metadata = await readWheelMetadata((start, end) => this.blobs.open(file.staged.digest, { start, end }), file.staged.size, file.filename);
+      metadata = await readWheelMetadata((start, end) => file.staged.open({ start, end }), file.staged.size, file.filename);
     } catch (error) {
       throw new InvalidInputError(`invalid wheel: ${(error as Error).message}`);
     }
