@@ -179,21 +179,16 @@ export class PackageService {
   }
 
   /**
-   * Records bytes about to be committed: a new Blob row without references, or a fresh start of the
-   * garbage-collection grace period for an unreferenced one. Call before `StagedBlob.commit`, so a
-   * collection running meanwhile cannot delete the file just committed; bytes that end up
-   * unreferenced (a refused or losing upload) are collected after the grace period.
+   * Records bytes about to be committed: a new Blob row without references, or a fresh `createdAt`
+   * on the existing one, which restarts the garbage-collection grace period. Call before
+   * `StagedBlob.commit`, so a collection running meanwhile cannot delete the file just committed;
+   * bytes that end up unreferenced (a refused or losing upload) are collected after the grace period.
    */
   async registerBlob(digest: string, size: number): Promise<void> {
-    await withTransactionRetry(
-      this.dataSource,
-      async (manager) => {
-        const now = new Date();
-        const refreshed = await manager.update(Blob, { digest, refCount: 0 }, { createdAt: now });
-        if ((refreshed.affected ?? 0) > 0 || (await manager.findOne(Blob, { where: { digest } }))) return;
-        await manager.insert(Blob, { digest, size, refCount: 0, createdAt: now });
-      },
-      { retryOn: isUniqueViolation },
+    // One upsert statement: a read before the insert would take gap locks on MariaDB, and twenty
+    // concurrent uploads of the same bytes would then deadlock each other.
+    await withTransactionRetry(this.dataSource, (manager) =>
+      manager.createQueryBuilder().insert().into(Blob).values({ digest, size, refCount: 0, createdAt: new Date() }).orUpdate(['created_at'], ['digest']).execute(),
     );
   }
 

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 
 export interface TransactionRetryOptions {
-  /** Attempts in all (default 6). */
+  /** Attempts in all (default 8). */
   attempts?: number;
   /** Further errors worth a fresh attempt, e.g. a duplicate key a concurrent writer won. */
   retryOn?: (error: unknown) => boolean;
@@ -47,14 +47,14 @@ function serialized<T>(dataSource: DataSource, work: () => Promise<T>): Promise<
  * goes through here.
  */
 export async function withTransactionRetry<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>, options: TransactionRetryOptions = {}): Promise<T> {
-  const attempts = options.attempts ?? 6;
+  const attempts = options.attempts ?? 8;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await serialized(dataSource, () => dataSource.transaction(work));
     } catch (error) {
       const retryable = isTransientTransactionError(error) || (options.retryOn?.(error) ?? false);
       if (!retryable || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20 * attempt) + 1));
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 25 * attempt) + 1));
     }
   }
 }
