@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, describeDatabase, loadConfig } from './config/config';
 import { installShutdown } from './shutdown';
+import { installProcessSafety, processSafetyLogger } from './process-safety';
 
 /** Entry point: `npm start`. Bad configuration stops here with one clear line. */
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  installProcessSafety(processSafetyLogger(config.logLevel));
   const { createApp } = await import('./app.factory');
   let app;
   try {

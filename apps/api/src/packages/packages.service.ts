@@ -26,8 +26,22 @@ export class PackagesService {
     const visible = (await this.packages.listPackages(org.id, type as PackageType | undefined)).filter(
       (pkg) => this.visible(principal, slug, pkg) && (!needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle)),
     );
-    const summaries = await this.figures(visible);
-    return visible.map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
+    const listed = await this.listed(visible);
+    const summaries = await this.figures(listed);
+    return listed.map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
+  }
+
+  /** Drops packages their format does not list yet (a Docker repository without a manifest). */
+  private async listed(pkgs: Package[]): Promise<Package[]> {
+    let out = pkgs;
+    for (const type of PACKAGE_TYPES) {
+      const provider = this.contents.providerFor(type);
+      const ids = pkgs.filter((pkg) => pkg.type === type).map((pkg) => pkg.id);
+      if (!provider?.listed || ids.length === 0) continue;
+      const keep = await provider.listed(ids);
+      out = out.filter((pkg) => pkg.type !== type || keep.has(pkg.id));
+    }
+    return out;
   }
 
   async detail(principal: Principal, slug: string, type: string, name: string): Promise<PackageDetailDto> {

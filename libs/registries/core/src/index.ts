@@ -9,3 +9,4 @@ export * from './names';
 export * from './package-contents';
 export * from './faults/dependency-failure';
 export * from './json-depth';
+export * from './transaction-retry';

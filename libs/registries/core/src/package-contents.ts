@@ -24,6 +24,8 @@ export interface PackageVersionView {
 export interface PackageContentsProvider {
   summaries(packageIds: number[]): Promise<Map<number, PackageSummaryFigures>>;
   versions(pkg: Package): Promise<PackageVersionView[]>;
+  /** Of these packages, the ones listings show (Docker: a repository is listed once it has a manifest). */
+  listed?(packageIds: number[]): Promise<Set<number>>;
 }
 
 /** Format modules register their provider here at start; types without one use versions/files. */

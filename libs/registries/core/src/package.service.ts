@@ -9,6 +9,7 @@ import { PackageFile } from './entities/package-file.entity';
 import { PackageVersion } from './entities/package-version.entity';
 import { Package, PermissionMode } from './entities/package.entity';
 import { ConflictError, NotFoundError } from './errors';
+import { isUniqueViolation, supportsRowLocks, withTransactionRetry } from './transaction-retry';
 import { BLOB_STORE, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
 
 export interface PackageRef {
@@ -129,7 +130,10 @@ export class PackageService {
 
   /**
    * Stores a verified upload: commits the staged blob, then writes package, version, file and the
-   * blob's reference in one transaction. A duplicate filename is a ConflictError and stores nothing.
+   * blob's reference. Package and version rows are created race-free (insert, or take the row a
+   * concurrent upload created); the file and its blob reference are one transaction. A duplicate
+   * filename is a ConflictError and stores no row; the committed bytes stay for garbage collection,
+   * since a concurrent upload of the same content may reference them.
    */
   async addFile(input: NewFile): Promise<StoredFile> {
     const existingPkg = await this.findPackage(input);
@@ -137,42 +141,20 @@ export class PackageService {
       await input.staged.discard();
       throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
     }
+    await this.registerBlob(input.staged.digest, input.staged.size);
     await input.staged.commit();
     this.forget(input);
     try {
-      const stored = await this.dataSource.transaction(async (manager) => {
-        const now = new Date();
-        let pkg = await manager.findOne(Package, { where: { orgId: input.orgId, type: input.type, normalizedName: input.normalizedName } });
-        const createdPackage = !pkg;
-        if (!pkg) {
-          pkg = await manager.save(
-            manager.create(Package, {
-              orgId: input.orgId,
-              type: input.type,
-              name: input.name,
-              normalizedName: input.normalizedName,
-              private: true,
-              permissionMode: 'standard',
-              metadata: {},
-              createdAt: now,
-              updatedAt: now,
-            }),
-          );
-        } else {
-          pkg.updatedAt = now;
-          await manager.save(pkg);
-        }
-        let version = await manager.findOne(PackageVersion, { where: { packageId: pkg.id, version: input.version } });
-        const createdVersion = !version;
-        if (!version) {
-          version = await manager.save(
-            manager.create(PackageVersion, { packageId: pkg.id, version: input.version, metadata: input.versionMetadata, yanked: false, yankedReason: null, createdAt: now }),
-          );
-        }
+      const now = new Date();
+      const { pkg, created: createdPackage } = await this.packageRow(input, now);
+      const { version, created: createdVersion } = await this.versionRow(pkg.id, input, now);
+      const file = await withTransactionRetry(this.dataSource, async (manager) => {
+        // The package row first: every upload to this package then takes its locks in one order.
+        await manager.update(Package, { id: pkg.id }, { updatedAt: now });
         if (await manager.findOne(PackageFile, { where: { packageId: pkg.id, filename: input.filename } })) {
           throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
         }
-        const file = await manager.save(
+        const saved = await manager.save(
           manager.create(PackageFile, {
             packageId: pkg.id,
             versionId: version.id,
@@ -184,32 +166,107 @@ export class PackageService {
           }),
         );
         await this.addBlobReference(manager, input.staged.digest, input.staged.size);
-        return { pkg, version, file, created: { package: createdPackage, version: createdVersion } };
-      });
-      this.forget(input);
-      return stored;
+        return saved;
+      }, { retryOn: isUniqueViolation });
+      pkg.updatedAt = now;
+      return { pkg, version, file, created: { package: createdPackage, version: createdVersion } };
     } catch (error) {
-      this.forget(input);
       if (isUniqueViolation(error)) throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
       throw error;
+    } finally {
+      this.forget(input);
     }
+  }
+
+  /**
+   * Records bytes about to be committed: a new Blob row without references, or a fresh `createdAt`
+   * on the existing one, which restarts the garbage-collection grace period. Call before
+   * `StagedBlob.commit`, so a collection running meanwhile cannot delete the file just committed;
+   * bytes that end up unreferenced (a refused or losing upload) are collected after the grace period.
+   */
+  async registerBlob(digest: string, size: number): Promise<void> {
+    // One upsert statement: a read before the insert would take gap locks on MariaDB, and twenty
+    // concurrent uploads of the same bytes would then deadlock each other.
+    await withTransactionRetry(this.dataSource, (manager) =>
+      manager.createQueryBuilder().insert().into(Blob).values({ digest, size, refCount: 0, createdAt: new Date() }).orUpdate(['created_at'], ['digest']).execute(),
+    );
+  }
+
+  /** The package row, inserted when missing; a concurrent insert makes this attempt re-read it. */
+  private packageRow(input: NewFile, now: Date): Promise<{ pkg: Package; created: boolean }> {
+    return withTransactionRetry(
+      this.dataSource,
+      async (manager) => {
+        const found = await manager.findOne(Package, { where: { orgId: input.orgId, type: input.type, normalizedName: input.normalizedName } });
+        if (found) return { pkg: found, created: false };
+        const pkg = await manager.save(
+          manager.create(Package, {
+            orgId: input.orgId,
+            type: input.type,
+            name: input.name,
+            normalizedName: input.normalizedName,
+            private: true,
+            permissionMode: 'standard',
+            metadata: {},
+            createdAt: now,
+            updatedAt: now,
+          }),
+        );
+        return { pkg, created: true };
+      },
+      { retryOn: isUniqueViolation },
+    );
+  }
+
+  private versionRow(packageId: number, input: NewFile, now: Date): Promise<{ version: PackageVersion; created: boolean }> {
+    return withTransactionRetry(
+      this.dataSource,
+      async (manager) => {
+        const found = await manager.findOne(PackageVersion, { where: { packageId, version: input.version } });
+        if (found) return { version: found, created: false };
+        const version = await manager.save(
+          manager.create(PackageVersion, { packageId, version: input.version, metadata: input.versionMetadata, yanked: false, yankedReason: null, createdAt: now }),
+        );
+        return { version, created: true };
+      },
+      { retryOn: isUniqueViolation },
+    );
+  }
+
+  /**
+   * Changes a package's metadata document under a row lock (MariaDB `SELECT … FOR UPDATE`; SQLite
+   * transactions run one at a time), so concurrent changes (npm dist-tags) never overwrite each other.
+   * `mutate` gets the current document and returns the new one.
+   */
+  async updateMetadataWith(pkg: Package, mutate: (metadata: Record<string, unknown>) => Record<string, unknown>): Promise<Package> {
+    const saved = await withTransactionRetry(this.dataSource, async (manager) => {
+      const current = await manager.findOne(Package, { where: { id: pkg.id }, ...(supportsRowLocks(this.dataSource) ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+      if (!current) throw new NotFoundError(`package ${pkg.name} no longer exists`);
+      const metadata = mutate(structuredClone(current.metadata));
+      const updatedAt = new Date();
+      await manager.update(Package, { id: pkg.id }, { metadata: metadata as never, updatedAt });
+      return manager.create(Package, { ...current, metadata, updatedAt });
+    });
+    this.forget(pkg);
+    return saved;
   }
 
   async updateSettings(pkg: Package, changes: { private?: boolean; permissionMode?: PermissionMode }): Promise<Package> {
     if (changes.private !== undefined) pkg.private = changes.private;
     if (changes.permissionMode !== undefined) pkg.permissionMode = changes.permissionMode;
     pkg.updatedAt = new Date();
-    const saved = await this.packages.save(pkg);
+    // Only these columns: a whole-row save would write back a possibly stale metadata document.
+    await this.packages.update({ id: pkg.id }, { private: pkg.private, permissionMode: pkg.permissionMode, updatedAt: pkg.updatedAt });
     this.forget(pkg);
-    return saved;
+    return pkg;
   }
 
   async updateMetadata(pkg: Package, metadata: Record<string, unknown>): Promise<Package> {
     pkg.metadata = metadata;
     pkg.updatedAt = new Date();
-    const saved = await this.packages.save(pkg);
+    await this.packages.update({ id: pkg.id }, { metadata: metadata as never, updatedAt: pkg.updatedAt });
     this.forget(pkg);
-    return saved;
+    return pkg;
   }
 
   async updateVersion(version: PackageVersion, changes: Partial<Pick<PackageVersion, 'metadata' | 'yanked' | 'yankedReason'>>): Promise<PackageVersion> {
@@ -223,7 +280,7 @@ export class PackageService {
   }
 
   async deletePackage(pkg: Package): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await withTransactionRetry(this.dataSource, async (manager) => {
       const files = await manager.find(PackageFile, { where: { packageId: pkg.id } });
       for (const file of files) await this.dropBlobReference(manager, file.blobDigest);
       await manager.delete(PackageFile, { packageId: pkg.id });
@@ -234,7 +291,7 @@ export class PackageService {
   }
 
   async deleteVersion(version: PackageVersion): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await withTransactionRetry(this.dataSource, async (manager) => {
       const files = await manager.find(PackageFile, { where: { versionId: version.id } });
       for (const file of files) await this.dropBlobReference(manager, file.blobDigest);
       await manager.delete(PackageFile, { versionId: version.id });
@@ -243,7 +300,7 @@ export class PackageService {
   }
 
   async deleteFile(file: PackageFile): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await withTransactionRetry(this.dataSource, async (manager) => {
       await this.dropBlobReference(manager, file.blobDigest);
       await manager.delete(PackageFile, { id: file.id });
       const remaining = await manager.count(PackageFile, { where: { versionId: file.versionId } });
@@ -269,9 +326,4 @@ export class PackageService {
   private async dropBlobReference(manager: EntityManager, digest: string): Promise<void> {
     await manager.decrement(Blob, { digest }, 'refCount', 1);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const text = String((error as { code?: string; message?: string })?.code ?? '') + String((error as Error)?.message ?? '');
-  return /UNIQUE|ER_DUP_ENTRY|Duplicate entry/i.test(text);
 }

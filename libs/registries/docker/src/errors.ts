@@ -23,6 +23,7 @@ export const OCI_ERRORS = {
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
   RANGE_INVALID: { status: 416, message: 'invalid content range' },
   NOT_FOUND: { status: 404, message: 'not found' },
+  UNKNOWN: { status: 500, message: 'unknown error' },
 } as const;
 
 export type OciCode = keyof typeof OCI_ERRORS;

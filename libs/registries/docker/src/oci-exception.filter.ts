@@ -59,7 +59,7 @@ export class OciExceptionFilter implements ExceptionFilter {
       return new OciError('UNAVAILABLE', failure.message, undefined, { status: failure.status, headers: failure.retryAfter ? { 'Retry-After': String(failure.retryAfter) } : {} });
     }
     this.logger.error(`${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
-    return new OciError('UNSUPPORTED', 'internal error', undefined, { status: 500 });
+    return new OciError('UNKNOWN', 'internal error', undefined, { status: 500 });
   }
 
   private challenge(req: Request, error: OciError): string {

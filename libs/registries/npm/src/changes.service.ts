@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditService, Principal, clientIp } from '@packgate/auth';
-import { InvalidInputError, NotFoundError, PackageService } from '@packgate/registries/core';
+import { InvalidInputError, NotFoundError, Package, PackageService } from '@packgate/registries/core';
 import { NpmAccessService } from './npm-access.service';
 import { checkTagName } from './publish-document';
 import { npmMetadata, pruneDistTags } from './package-metadata';
@@ -28,24 +28,28 @@ export class ChangesService {
     checkTagName(tag);
     if (typeof version !== 'string') throw new InvalidInputError('the body must be a JSON string holding the version, e.g. "1.0.0"');
     if (!(await this.packages.findVersion(pkg.id, version))) throw new InvalidInputError(`version ${version.slice(0, 64)} of ${name.full} does not exist`, 'UNKNOWN_VERSION');
-    const meta = npmMetadata(pkg);
-    meta['dist-tags'][tag] = version;
-    meta.rev += 1;
-    await this.packages.updateMetadata(pkg, { ...meta });
+    const updated = await this.packages.updateMetadataWith(pkg, (current) => {
+      const meta = npmMetadata({ ...pkg, metadata: current } as Package);
+      meta['dist-tags'][tag] = version;
+      meta.rev += 1;
+      return { ...meta };
+    });
     await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-set', resource: `npm:${name.full}@${version}`, result: 'success', ip: clientIp(req), details: { tag } });
-    return meta['dist-tags'];
+    return npmMetadata(updated)['dist-tags'];
   }
 
   async removeDistTag(principal: Principal, slug: string, nameText: string, tag: string, req: Request): Promise<Record<string, string>> {
     const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
     if (tag === 'latest') throw new InvalidInputError('the latest tag cannot be removed; point it at another version with npm dist-tag add');
-    const meta = npmMetadata(pkg);
-    if (!(tag in meta['dist-tags'])) throw new NotFoundError(`${name.full} has no dist-tag ${tag.slice(0, 64)}`);
-    delete meta['dist-tags'][tag];
-    meta.rev += 1;
-    await this.packages.updateMetadata(pkg, { ...meta });
+    const updated = await this.packages.updateMetadataWith(pkg, (current) => {
+      const meta = npmMetadata({ ...pkg, metadata: current } as Package);
+      if (!(tag in meta['dist-tags'])) throw new NotFoundError(`${name.full} has no dist-tag ${tag.slice(0, 64)}`);
+      delete meta['dist-tags'][tag];
+      meta.rev += 1;
+      return { ...meta };
+    });
     await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-removed', resource: `npm:${name.full}`, result: 'success', ip: clientIp(req), details: { tag } });
-    return meta['dist-tags'];
+    return npmMetadata(updated)['dist-tags'];
   }
 
   /** `npm unpublish <pkg> --force`, or the last version: `DELETE /<name>/-rev/<rev>`. */

@@ -67,13 +67,15 @@ export class PublishService {
       staged,
       fileMetadata: { integrity, shasum },
     });
-    const pkg = (await this.packages.findPackage({ orgId: target.org.id, type: 'npm', normalizedName: stored.pkg.normalizedName })) ?? stored.pkg;
-    const meta = npmMetadata(pkg);
-    for (const tag of plan.tags) meta['dist-tags'][tag] = plan.version;
-    if (!meta['dist-tags'].latest) meta['dist-tags'].latest = plan.version;
-    if (plan.readme !== undefined && meta['dist-tags'].latest === plan.version) meta.readme = plan.readme.slice(0, 1024 * 1024);
-    meta.rev += 1;
-    await this.packages.updateMetadata(pkg, { ...meta });
+    // Under the package row's lock: concurrent publishes each add their tags, none is lost.
+    await this.packages.updateMetadataWith(stored.pkg, (current) => {
+      const meta = npmMetadata({ ...stored.pkg, metadata: current } as Package);
+      for (const tag of plan.tags) meta['dist-tags'][tag] = plan.version;
+      if (!meta['dist-tags'].latest) meta['dist-tags'].latest = plan.version;
+      if (plan.readme !== undefined && meta['dist-tags'].latest === plan.version) meta.readme = plan.readme.slice(0, 1024 * 1024);
+      meta.rev += 1;
+      return { ...meta };
+    });
     await this.audit.record({
       org: target.org.slug,
       principal,
@@ -117,9 +119,11 @@ export class PublishService {
 
   /** Records a change: prunes dist-tags to the versions left and bumps the revision. */
   async touch(pkg: Package, versions: string[]): Promise<void> {
-    const meta = npmMetadata(pkg);
-    meta['dist-tags'] = pruneDistTags(meta['dist-tags'], versions);
-    meta.rev += 1;
-    await this.packages.updateMetadata(pkg, { ...meta });
+    await this.packages.updateMetadataWith(pkg, (current) => {
+      const meta = npmMetadata({ ...pkg, metadata: current } as Package);
+      meta['dist-tags'] = pruneDistTags(meta['dist-tags'], versions);
+      meta.rev += 1;
+      return { ...meta };
+    });
   }
 }

@@ -23,8 +23,8 @@ export interface StagedBlob {
   readonly hashes: Readonly<Partial<Record<HashAlgorithm, string>>>;
   /** `sha256:<hex>` (or `sha512:<hex>` when staged with `addressBy: 'sha512'`). */
   readonly digest: string;
-  /** Reads the staged bytes back (e.g. to join the chunks of a resumable upload). */
-  open(): Promise<Readable>;
+  /** Reads the staged bytes back (to join the chunks of a resumable upload, or check a file before committing it). */
+  open(range?: ByteRange): Promise<Readable>;
   commit(): Promise<void>;
   discard(): Promise<void>;
 }

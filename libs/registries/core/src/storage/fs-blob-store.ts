@@ -66,6 +66,9 @@ export class FsBlobStore implements BlobStore {
   async stage(source: Readable, options: StageOptions = {}): Promise<StagedBlob> {
     const addressBy = options.addressBy ?? 'sha256';
     const algorithms = [...new Set<HashAlgorithm>(['sha256', addressBy, ...(options.algorithms ?? [])])];
+    // Until the pipeline below attaches, a failing source must not be an unhandled 'error' event
+    // (that ends the process); the pipeline still sees the error through the stream's state.
+    source.on('error', () => undefined);
     const counter = new HashingCounter(algorithms, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
     const id = randomUUID();
     const tmpPath = path.join(this.tmpDir, id);
@@ -95,9 +98,9 @@ export class FsBlobStore implements BlobStore {
       size,
       hashes,
       digest,
-      open: async () => {
+      open: async (range?: ByteRange) => {
         if (settled) throw new Error('staged blob already committed or discarded');
-        return createReadStream(tmpPath, { highWaterMark: 1024 * 1024 });
+        return createReadStream(tmpPath, { highWaterMark: 1024 * 1024, ...(range ? { start: range.start, end: range.end } : {}) });
       },
       commit: async () => {
         if (settled) return;

@@ -32,7 +32,8 @@ export class DockerGcService {
 
   async collect(graceSeconds = this.options.gcGraceSeconds): Promise<GcReport> {
     const blobsRepo = this.dataSource.getRepository(Blob);
-    const candidates = await blobsRepo.find({ where: { createdAt: LessThan(new Date(Date.now() - graceSeconds * 1000)) } });
+    const cutoff = new Date(Date.now() - graceSeconds * 1000);
+    const candidates = await blobsRepo.find({ where: { createdAt: LessThan(cutoff) } });
     const references = await this.repositories.manifestReferenceCounts();
     const fileRows: { digest: string; count: string | number }[] = await this.dataSource
       .getRepository(PackageFile)
@@ -52,7 +53,8 @@ export class DockerGcService {
         report.repairedCounts += 1;
       }
       if (expected !== 0) continue;
-      const removed = await blobsRepo.delete({ digest: blob.digest, refCount: 0 });
+      // Still past the grace period: an upload of these bytes since the scan restarted it.
+      const removed = await blobsRepo.delete({ digest: blob.digest, refCount: 0, createdAt: LessThan(cutoff) });
       if ((removed.affected ?? 0) === 0) continue;
       await this.store.delete(blob.digest);
       deleted.push(blob.digest);

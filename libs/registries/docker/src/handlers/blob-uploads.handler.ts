@@ -109,8 +109,10 @@ export class BlobUploadsHandler {
       await staged.discard();
       throw new OciError('DIGEST_INVALID', undefined, { expected: digest, received: staged.digest });
     }
-    await staged.commit();
+    // Row first: it restarts the GC grace period before the bytes are (re)placed, so a collection
+    // running now cannot delete a file this upload has just committed.
     await this.repositories.registerBlob(packageId, digest, staged.size);
+    await staged.commit();
     this.created(res, repository, digest);
   }
 

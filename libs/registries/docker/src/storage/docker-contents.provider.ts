@@ -33,6 +33,15 @@ export class DockerContentsProvider implements PackageContentsProvider {
     return out;
   }
 
+  async listed(packageIds: number[]): Promise<Set<number>> {
+    const rows: { packageId: number | string }[] = await this.manifests
+      .createQueryBuilder('m')
+      .select('DISTINCT m.package_id', 'packageId')
+      .where('m.package_id IN (:...ids)', { ids: packageIds })
+      .getRawMany();
+    return new Set(rows.map((row) => Number(row.packageId)));
+  }
+
   async versions(pkg: Package): Promise<PackageVersionView[]> {
     const tags = await this.tags.find({ where: { packageId: pkg.id }, order: { updatedAt: 'DESC', id: 'DESC' } });
     const manifests = await this.manifests.find({ where: { packageId: pkg.id, digest: In([...new Set(tags.map((tag) => tag.manifestDigest))]) } });

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { IdentityService, Organization } from '@packgate/auth';
-import { Blob, Package, PackageRef, PackageService, normalizePackageName } from '@packgate/registries/core';
+import { Blob, Package, PackageRef, PackageService, isUniqueViolation, normalizePackageName, withTransactionRetry } from '@packgate/registries/core';
 import { DockerBlobLink, DockerManifest, DockerTag } from '../entities';
 import { OciError } from '../errors';
 import type { ParsedManifest } from '../manifest-parser';
@@ -60,8 +60,15 @@ export class RepositoryService {
     return pkg;
   }
 
+  /** Repositories that exist for clients: those with a manifest (an upload alone does not make one). */
   listRepositories(): Promise<Package[]> {
-    return this.dataSource.getRepository(Package).find({ where: { type: 'docker' }, relations: { org: true } });
+    return this.dataSource
+      .getRepository(Package)
+      .createQueryBuilder('p')
+      .innerJoinAndSelect('p.org', 'org')
+      .where('p.type = :type', { type: 'docker' })
+      .andWhere('EXISTS (SELECT 1 FROM docker_manifest m WHERE m.package_id = p.id)')
+      .getMany();
   }
 
   // ---- blobs ---------------------------------------------------------------------------------
@@ -144,10 +151,14 @@ export class RepositoryService {
    */
   async saveManifest(pkg: Package, manifest: NewManifest, tag: string | null): Promise<void> {
     const { parsed, digest } = manifest;
-    await this.dataSource.transaction(async (manager) => {
+    // Concurrent pushes of one manifest race on the same rows: a deadlock, lock timeout or duplicate
+    // key just means another push got there first, and a fresh attempt finds its rows.
+    await withTransactionRetry(this.dataSource, async (manager) => {
+      // The repository row first, then blobs in sorted order: every push takes its locks in one order.
+      await manager.update(Package, { id: pkg.id }, { updatedAt: new Date() });
       const existing = await manager.findOne(DockerManifest, { where: { packageId: pkg.id, digest } });
       if (!existing) {
-        const blobRefs = [...new Set(parsed.blobs.map((blob) => blob.digest))];
+        const blobRefs = [...new Set(parsed.blobs.map((blob) => blob.digest))].sort();
         await this.addReference(manager, digest, manifest.size);
         for (const ref of blobRefs) {
           const updated = await manager.increment(Blob, { digest: ref }, 'refCount', 1);
@@ -168,14 +179,13 @@ export class RepositoryService {
       }
       await this.link(pkg.id, digest, manager);
       if (tag !== null) await this.putTag(manager, pkg.id, tag, digest);
-      await manager.update(Package, { id: pkg.id }, { updatedAt: new Date() });
-    });
+    }, { retryOn: isUniqueViolation });
     this.packages.forget(pkg);
   }
 
   /** Deletes a manifest, every tag pointing at it, and the references it held. */
   async deleteManifest(manifest: DockerManifest): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await withTransactionRetry(this.dataSource, async (manager) => {
       const deleted = await manager.delete(DockerManifest, { id: manifest.id });
       if ((deleted.affected ?? 0) === 0) return;
       await manager.delete(DockerTag, { packageId: manifest.packageId, manifestDigest: manifest.digest });
@@ -222,7 +232,4 @@ export function tagKey(tag: string): string {
   return createHash('sha256').update(tag, 'utf8').digest('hex');
 }
 
-export function isUniqueViolation(error: unknown): boolean {
-  const text = String((error as { code?: string })?.code ?? '') + String((error as Error)?.message ?? '');
-  return /UNIQUE|ER_DUP_ENTRY|Duplicate entry/i.test(text);
-}
+export { isUniqueViolation };

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable, Transform, TransformCallback } from 'node:stream';
+import { Readable, Transform, TransformCallback, pipeline } from 'node:stream';
 import busboy from 'busboy';
-import { blake2bFinal, blake2bInit, blake2bUpdate } from 'blakejs';
+import { IHasher, createBLAKE2b } from 'hash-wasm';
 import { BlobStore, classifyDependencyFailure, InvalidInputError, PayloadTooLargeError, StagedBlob } from '@packgate/registries/core';
 
 /**
@@ -31,14 +31,24 @@ export interface ReceivedUpload {
 /** Called when the file part starts, with the fields seen so far: may refuse before any byte is stored. */
 export type BeforeFile = (fields: ReadonlyMap<string, readonly string[]>) => Promise<void>;
 
+/** blake2b-256 of the bytes passing through (WebAssembly: fast enough not to stall the event loop). */
 class Blake2bHasher extends Transform {
-  private readonly context = blake2bInit(32);
+  private constructor(private readonly hasher: IHasher) {
+    super();
+  }
+  static async create(): Promise<Blake2bHasher> {
+    return new Blake2bHasher(await createBLAKE2b(256));
+  }
   _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    blake2bUpdate(this.context, chunk);
+    try {
+      this.hasher.update(chunk);
+    } catch (error) {
+      return callback(error as Error);
+    }
     callback(null, chunk);
   }
   hex(): string {
-    return Buffer.from(blake2bFinal(this.context)).toString('hex');
+    return this.hasher.digest('hex');
   }
 }
 
@@ -90,10 +100,18 @@ export async function receiveUpload(req: IncomingMessage, blobs: BlobStore, limi
           stream.resume();
           throw error;
         }
-        const blake = fields.get('blake2_256_digest')?.[0] ? new Blake2bHasher() : undefined;
-        const source: Readable = blake ? stream.pipe(blake) : stream;
-        if (blake) stream.on('error', (error) => blake.destroy(error));
+        let blake: Blake2bHasher | undefined;
+        let source: Readable = stream;
         try {
+          if (fields.get('blake2_256_digest')?.[0]) {
+            blake = await Blake2bHasher.create();
+            // Listener for the whole life of the hasher: an error after the stage pipeline let go
+            // of it must not be an unhandled 'error' event (it would end the process).
+            blake.on('error', () => undefined);
+            // pipeline destroys the hasher with the part's error, which the stage pipeline then sees.
+            pipeline(stream, blake, () => undefined);
+            source = blake;
+          }
           const staged = await blobs.stage(source, { algorithms: ['md5'], maxBytes: limits.maxFileBytes });
           return { filename, staged, blake2b256: blake?.hex() };
         } catch (error) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { AccessService, AuditService, IdentityService, PermissionDeniedError, Principal, clientIp } from '@packgate/auth';
-import { BLOB_STORE, BlobStore, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageService, normalizePypiName } from '@packgate/registries/core';
+import { BLOB_STORE, BlobStore, ConflictError, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageService, normalizePypiName } from '@packgate/registries/core';
 import type { Request } from 'express';
 import { sameVersion } from '../pep440';
 import { parseMetadataHeaders, readWheelMetadata } from '../files/wheel-metadata';
@@ -72,11 +72,7 @@ export class PypiUploadService {
     const normalizedName = normalizePypiName(form.name);
     const existingPkg = await this.packages.findPackage({ orgId, type: 'pypi', normalizedName });
     const existing = existingPkg ? await this.packages.findFile(existingPkg.id, file.filename) : null;
-    if (existing) {
-      await file.staged.discard();
-      if (existing.blobDigest === file.staged.digest) return { status: 'unchanged', filename: file.filename };
-      throw new InvalidInputError(`File already exists: ${file.filename} (with different content)`, 'FILE_EXISTS');
-    }
+    if (existing) return this.sameAsStored(orgId, normalizedName, file);
     const version = existingPkg ? await this.packages.findVersion(existingPkg.id, form.version) : null;
     const versionString = version?.version ?? (existingPkg ? await this.matchingVersion(existingPkg, form.version) : undefined) ?? form.version;
     const fileMetadata: Record<string, unknown> = {
@@ -86,11 +82,11 @@ export class PypiUploadService {
       requiresPython: form.requiresPython,
     };
     if (file.blake2b256) fileMetadata.blake2b256 = file.blake2b256;
-    const existedBefore = await this.blobs.exists(file.staged.digest);
-    // Commit first so the wheel can be read by range (addFile's own commit is then a no-op).
-    await file.staged.commit();
+    // The wheel is checked while still staged: refused bytes are never committed. Committed bytes
+    // are never deleted by a request (a concurrent upload of the same content may reference them);
+    // if nothing does, garbage collection removes them later.
+    if (form.filetype === 'bdist_wheel') Object.assign(fileMetadata, await this.coreMetadata(form, file));
     try {
-      if (form.filetype === 'bdist_wheel') Object.assign(fileMetadata, await this.coreMetadata(form, file));
       const stored = await this.packages.addFile({
         orgId,
         type: 'pypi',
@@ -104,8 +100,9 @@ export class PypiUploadService {
       });
       this.index.forget(stored.pkg.id);
     } catch (error) {
-      if (!existedBefore) await this.blobs.delete(file.staged.digest);
-      throw error;
+      if (!(error instanceof ConflictError)) throw error;
+      // A concurrent upload stored this filename first: identical bytes are a successful re-upload.
+      return this.sameAsStored(orgId, normalizedName, file);
     }
     await this.audit.record({
       org: slug,
@@ -119,6 +116,18 @@ export class PypiUploadService {
     return { status: 'stored', filename: file.filename };
   }
 
+  private async sameAsStored(orgId: number, normalizedName: string, file: ReceivedFile): Promise<UploadOutcome> {
+    const pkg = await this.packages.findPackage({ orgId, type: 'pypi', normalizedName });
+    const existing = pkg ? await this.packages.findFile(pkg.id, file.filename) : null;
+    if (existing?.blobDigest === file.staged.digest) {
+      if (await this.blobs.exists(existing.blobDigest)) await file.staged.discard();
+      else await file.staged.commit(); // the stored copy went missing: this upload repairs it
+      return { status: 'unchanged', filename: file.filename };
+    }
+    await file.staged.discard();
+    throw new InvalidInputError(`File already exists: ${file.filename} (with different content)`, 'FILE_EXISTS');
+  }
+
   /** Reuses an existing version row whose spelling differs only by PEP 440 normalisation. */
   private async matchingVersion(pkg: Package, version: string): Promise<string | undefined> {
     const detail = await this.packages.detail(pkg);
@@ -128,7 +137,7 @@ export class PypiUploadService {
   private async coreMetadata(form: UploadForm, file: ReceivedFile): Promise<Record<string, unknown>> {
     let metadata: Buffer;
     try {
-      metadata = await readWheelMetadata((start, end) => this.blobs.open(file.staged.digest, { start, end }), file.staged.size, file.filename);
+      metadata = await readWheelMetadata((start, end) => file.staged.open({ start, end }), file.staged.size, file.filename);
     } catch (error) {
       throw new InvalidInputError(`invalid wheel: ${(error as Error).message}`);
     }
