@@ -21,6 +21,8 @@ export interface PackgateConfig {
   pypiMaxFileBytes: number;
   /** Largest npm publish body, JSON plus base64 tarball (PACKGATE_NPM_MAX_BODY). */
   npmMaxBodyBytes: number;
+  /** OIDC issuers trusted over plain http (PACKGATE_OIDC_INSECURE_ISSUERS, local testing only). */
+  oidcInsecureIssuers: string[];
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +85,20 @@ function parsePositive(name: string, value: string | undefined, fallback: number
   return parsed;
 }
 
+function parseInsecureIssuers(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new ConfigError(`PACKGATE_OIDC_INSECURE_ISSUERS must list absolute URLs, got "${item}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PACKGATE_OIDC_INSECURE_ISSUERS must list http(s) URLs');
+    return item.replace(/\/+$/, '');
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
   const port = parsePort(env.PORT);
   const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
@@ -106,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     sessionHours: parsePositive('PACKGATE_SESSION_HOURS', env.PACKGATE_SESSION_HOURS, 12),
     pypiMaxFileBytes: Math.floor(parsePositive('PACKGATE_PYPI_MAX_FILE_MB', env.PACKGATE_PYPI_MAX_FILE_MB, 512) * 1024 * 1024),
     npmMaxBodyBytes: parseSize('PACKGATE_NPM_MAX_BODY', env.PACKGATE_NPM_MAX_BODY, 64 * 1024 * 1024),
+    oidcInsecureIssuers: parseInsecureIssuers(env.PACKGATE_OIDC_INSECURE_ISSUERS),
   };
 }
 

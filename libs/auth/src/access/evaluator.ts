@@ -151,6 +151,7 @@ function decideOrgActionForUser(user: UserPrincipal, action: OrgAction, org: str
       if (adminOfInstallation) return allow('installation admin');
       return roles?.has('org:admin') ? allow('org:admin') : deny('needs role org:admin');
     case 'org:manage-all-tokens':
+    case 'org:manage-trusted-publishers':
     case 'org:read-audit':
       return roles?.has('org:admin') ? allow('org:admin') : deny('needs role org:admin');
   }
@@ -171,6 +172,7 @@ function decideOrgActionForToken(token: TokenPrincipal, action: OrgAction, org: 
     case 'org:manage-members':
       return deny('tokens never manage users');
     case 'org:manage-all-tokens':
+    case 'org:manage-trusted-publishers':
     case 'org:read-audit':
       return deny('needs a user with org:admin');
   }

@@ -6,6 +6,7 @@ import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
 import { AuditService } from '../audit/audit.service';
 import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
+import { IGNORES_CREDENTIALS } from '../decorators/ignores-credentials.decorator';
 import { AuthenticationError } from '../errors';
 import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
@@ -29,6 +30,10 @@ export class AuthGroupGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     if (hasPrincipal(req)) return true;
+    if (this.reflector.getAllAndOverride<boolean | undefined>(IGNORES_CREDENTIALS, [context.getHandler(), context.getClass()])) {
+      setPrincipal(req, ANONYMOUS);
+      return true;
+    }
     const res = context.switchToHttp().getResponse<Response>();
     if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, [context.getHandler(), context.getClass()])) markLinkTokenRoute(req);
     const { principal, refusals } = await this.run(req, res);
