@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { HttpException, Inject, Injectable, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Not, Or, Repository } from 'typeorm';
-import { ANONYMOUS, AccessToken, AuditService, IdentityService, TokenService, attenuateToken, canCreatorGrant } from '@packgate/auth';
+import { ANONYMOUS, AccessToken, AuditService, IdentityService, TokenPrincipal, TokenService, attenuateToken, canCreatorGrant } from '@packgate/auth';
 import type { PackgateConfig } from '../config/config';
 import { PACKGATE_CONFIG } from '../config/config.constants';
 import { auditedClaims, firstClaimMismatch, pickPublisher } from './claims';
@@ -60,7 +60,7 @@ export class OidcExchangeService {
       const owner = await this.identity.findUserById(publisher.createdBy);
       const ownerRoles = owner && !owner.disabled ? (await this.identity.membershipsOf(owner.id)).get(slug) : undefined;
       const roles = ownerRoles ? publisher.roles.filter((role) => canCreatorGrant(ownerRoles, role)) : [];
-      if (roles.length === 0) throw new OidcRefused(`the admin who created publisher ${publisher.name} can no longer grant its roles`);
+      if (!owner || !ownerRoles || roles.length === 0) throw new OidcRefused(`the admin who created publisher ${publisher.name} can no longer grant its roles`);
 
       await this.claimJti(issuer, payload.jti as string, new Date(((payload.exp as number) + OIDC_CLOCK_SKEW_SECONDS) * 1000));
       const expiresAt = new Date(Date.now() + publisher.tokenLifetimeSeconds * 1000);
@@ -70,7 +70,17 @@ export class OidcExchangeService {
       const token = attenuateToken(issued.token, caveats);
       await this.uses.update({ jtiKey: jtiKey(issuer, payload.jti as string) }, { tokenId: issued.record.id, tokenExpiresAt: expiresAt });
 
-      const principal = await this.tokens.authenticate(token, { ip });
+      const principal: TokenPrincipal = {
+        kind: 'token',
+        tokenId: issued.record.id,
+        userId: owner.id,
+        username: owner.username,
+        org: slug,
+        tokenRoles: new Set(roles),
+        creatorRoles: ownerRoles,
+        creatorIsAdmin: owner.isAdmin,
+        restrictions: [],
+      };
       await this.audit.record({
         org: slug,
         principal,

@@ -7,7 +7,7 @@ export const FETCH_LIMITS = { timeoutMs: 5000, maxBytes: 64 * 1024 };
 /** How long an issuer's keys are used without asking again. */
 const KEYS_TTL_MS = 5 * 60_000;
 /** A token with an unknown `kid` refetches the keys, but not more often than this per issuer. */
-const REFRESH_MIN_INTERVAL_MS = 10_000;
+const REFRESH_MIN_INTERVAL_MS = 2_000;
 
 interface IssuerKeys {
   keySet: JWTVerifyGetKey;
