@@ -4,7 +4,7 @@ import { PACKAGE_TYPES, type PackageType } from './api/types';
 /**
  * Hash routes, so the server only has to answer `/`:
  *   #/orgs/{org}/tokens · #/orgs/{org}/packages/{type} · #/orgs/{org}/packages/{type}/{name}
- *   #/orgs/{org}/members · #/orgs/{org}/audit
+ *   #/orgs/{org}/members · #/orgs/{org}/audit · #/orgs/{org}/trusted-publishers
  */
 export type Route =
   | { page: 'home' }
@@ -12,7 +12,8 @@ export type Route =
   | { page: 'packages'; org: string; type: PackageType }
   | { page: 'package'; org: string; type: PackageType; name: string }
   | { page: 'members'; org: string }
-  | { page: 'audit'; org: string };
+  | { page: 'audit'; org: string }
+  | { page: 'trusted-publishers'; org: string };
 
 const asType = (value: string | undefined): PackageType => (PACKAGE_TYPES.includes(value as PackageType) ? (value as PackageType) : 'pypi');
 
@@ -37,6 +38,8 @@ export function parseHash(hash: string): Route {
       return { page: 'members', org };
     case 'audit':
       return { page: 'audit', org };
+    case 'trusted-publishers':
+      return { page: 'trusted-publishers', org };
     default:
       return { page: 'tokens', org };
   }
@@ -49,6 +52,7 @@ export const paths = {
   package: (org: string, type: PackageType, name: string) => `#/orgs/${enc(org)}/packages/${type}/${enc(name)}`,
   members: (org: string) => `#/orgs/${enc(org)}/members`,
   audit: (org: string) => `#/orgs/${enc(org)}/audit`,
+  trustedPublishers: (org: string) => `#/orgs/${enc(org)}/trusted-publishers`,
 };
 
 /** The same screen in another org (used by the org switcher). */
@@ -61,6 +65,8 @@ export function sameScreenIn(route: Route, org: string): string {
       return paths.members(org);
     case 'audit':
       return paths.audit(org);
+    case 'trusted-publishers':
+      return paths.trustedPublishers(org);
     default:
       return paths.tokens(org);
   }
