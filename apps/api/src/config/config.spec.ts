@@ -41,3 +41,11 @@ describe('registry limits', () => {
     expect(() => loadConfig({ PACKGATE_NPM_MAX_BODY: 'lots' })).toThrow(/PACKGATE_NPM_MAX_BODY/);
   });
 });
+
+describe('PACKGATE_OIDC_INSECURE_ISSUERS', () => {
+  it('is empty by default and lists URLs without trailing slashes', () => {
+    expect(loadConfig({}).oidcInsecureIssuers).toEqual([]);
+    expect(loadConfig({ PACKGATE_OIDC_INSECURE_ISSUERS: 'http://127.0.0.1:9000/, http://oidc.test' }).oidcInsecureIssuers).toEqual(['http://127.0.0.1:9000', 'http://oidc.test']);
+    expect(() => loadConfig({ PACKGATE_OIDC_INSECURE_ISSUERS: 'not a url' })).toThrow(/PACKGATE_OIDC_INSECURE_ISSUERS/);
+  });
+});

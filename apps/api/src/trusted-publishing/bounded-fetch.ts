@@ -39,47 +39,35 @@ function getOnce(url: string, options: BoundedFetchOptions): Promise<{ kind: 'bo
     const target = new URL(url);
     const client = target.protocol === 'https:' ? https : target.protocol === 'http:' ? http : undefined;
     if (!client) return reject(new FetchFailed(`${url}: only http(s) is fetched`));
+    let settled = false;
     const request = client.get(target, { headers: { accept: 'application/json' }, timeout: options.timeoutMs });
-    const deadline = setTimeout(() => request.destroy(new FetchFailed(`${url}: no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
-    const fail = (error: Error) => {
+    // Every way out goes through here once: the timer is cleared and the connection dropped.
+    const finish = (outcome: { error: Error } | { value: { kind: 'body'; body: Buffer } | { kind: 'redirect'; location: string } }) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(deadline);
-      reject(error instanceof FetchFailed ? error : new FetchFailed(`${url}: ${error.message}`));
+      request.destroy();
+      if ('error' in outcome) reject(outcome.error instanceof FetchFailed ? outcome.error : new FetchFailed(`${url}: ${outcome.error.message}`));
+      else resolve(outcome.value);
     };
-    request.on('timeout', () => request.destroy(new FetchFailed(`${url}: no answer within ${options.timeoutMs} ms`)));
-    request.on('error', fail);
+    const deadline = setTimeout(() => finish({ error: new FetchFailed(`${url}: no answer within ${options.timeoutMs} ms`) }), options.timeoutMs);
+    request.on('timeout', () => finish({ error: new FetchFailed(`${url}: no answer within ${options.timeoutMs} ms`) }));
+    request.on('error', (error) => finish({ error }));
     request.on('response', (response) => {
+      response.on('error', (error) => finish({ error }));
       const status = response.statusCode ?? 0;
-      if ([301, 302, 303, 307, 308].includes(status) && response.headers.location) {
-        response.resume();
-        clearTimeout(deadline);
-        request.destroy();
-        return resolve({ kind: 'redirect', location: response.headers.location });
-      }
-      if (status !== 200) {
-        response.resume();
-        request.destroy();
-        return fail(new FetchFailed(`${url} answered ${status}`));
-      }
-      const declared = Number(response.headers['content-length'] ?? NaN);
-      if (declared > options.maxBytes) {
-        request.destroy();
-        return fail(new FetchFailed(`${url} is larger than ${options.maxBytes} bytes`));
-      }
+      if ([301, 302, 303, 307, 308].includes(status) && response.headers.location) return finish({ value: { kind: 'redirect', location: response.headers.location } });
+      if (status !== 200) return finish({ error: new FetchFailed(`${url} answered ${status}`) });
+      const tooLarge = () => finish({ error: new FetchFailed(`${url} is larger than ${options.maxBytes} bytes`) });
+      if (Number(response.headers['content-length'] ?? NaN) > options.maxBytes) return tooLarge();
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > options.maxBytes) {
-          request.destroy(new FetchFailed(`${url} is larger than ${options.maxBytes} bytes`));
-          return;
-        }
+        if (size > options.maxBytes) return tooLarge();
         chunks.push(chunk);
       });
-      response.on('error', fail);
-      response.on('end', () => {
-        clearTimeout(deadline);
-        if (size <= options.maxBytes) resolve({ kind: 'body', body: Buffer.concat(chunks) });
-      });
+      response.on('end', () => finish({ value: { kind: 'body', body: Buffer.concat(chunks) } }));
     });
   });
 }
