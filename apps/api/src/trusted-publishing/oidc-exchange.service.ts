@@ -35,7 +35,6 @@ export class OidcExchangeService {
   async exchange(slug: string, idToken: string, ip: string | undefined): Promise<OidcExchangeResultDto> {
     let trustedIssuer: string | undefined;
     try {
-      await this.removeExpired();
       const { header, issuer } = peekIdToken(idToken.trim());
       const org = await this.identity.findOrg(slug);
       const candidates = org ? await this.publishers.find({ where: { orgId: org.id, issuer } }) : [];
@@ -62,6 +61,7 @@ export class OidcExchangeService {
       const roles = ownerRoles ? publisher.roles.filter((role) => canCreatorGrant(ownerRoles, role)) : [];
       if (!owner || !ownerRoles || roles.length === 0) throw new OidcRefused(`the admin who created publisher ${publisher.name} can no longer grant its roles`);
 
+      await this.removeExpired();
       await this.claimJti(issuer, payload.jti as string, new Date(((payload.exp as number) + OIDC_CLOCK_SKEW_SECONDS) * 1000));
       const expiresAt = new Date(Date.now() + publisher.tokenLifetimeSeconds * 1000);
       const issued = await this.tokens.create({ userId: publisher.createdBy, orgId: publisher.orgId, name: `oidc:${publisher.name}`, roles, expiresAt });
