@@ -80,81 +80,87 @@ export function PublisherForm({ roles, onCreated }: { roles: Role[]; onCreated: 
         : { label: 'Token exchange', code: curlExchange(snippetInput) };
 
   return (
-    <form className="card" onSubmit={submit} aria-labelledby="add-publisher-h" noValidate>
-      <h2 id="add-publisher-h">Add a trusted publisher</h2>
-      <div className="field">
-        <label htmlFor="tp-preset">CI system</label>
-        <select id="tp-preset" value={preset.id} onChange={(e) => choosePreset(e.target.value)}>
-          {PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="tp-name">Name</label>
-        <input id="tp-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} placeholder="e.g. app-release" />
-      </div>
-      <div className="field">
-        <label htmlFor="tp-issuer">Issuer</label>
-        <input id="tp-issuer" value={issuer} onChange={(e) => setIssuer(e.target.value)} placeholder="https://…" />
-      </div>
-      <div className="field">
-        <label htmlFor="tp-audience">Audience</label>
-        <input id="tp-audience" value={audience} onChange={(e) => setAudience(e.target.value)} aria-describedby="tp-audience-hint" />
-        <span id="tp-audience-hint" className="hint">
-          The job requests its ID token for this audience.
-        </span>
-      </div>
-      <fieldset>
-        <legend>Claims that must match</legend>
-        <p className="hint">
-          Every filled-in claim must match the ID token exactly; <code>*</code> matches any characters.
-        </p>
-        {preset.claims.map((claim) => (
-          <div className="field" key={claim.name}>
-            <label htmlFor={`tp-claim-${claim.name}`}>
-              {claim.label} (<code>{claim.name}</code>)
-            </label>
-            <input
-              id={`tp-claim-${claim.name}`}
-              value={claimValues[claim.name] ?? ''}
-              placeholder={claim.placeholder}
-              onChange={(e) => setClaimValues({ ...claimValues, [claim.name]: e.target.value })}
-              aria-describedby={claim.hint ? `tp-claim-${claim.name}-hint` : undefined}
-            />
-            {claim.hint && (
-              <span id={`tp-claim-${claim.name}-hint`} className="hint">
-                {claim.hint}
-              </span>
-            )}
-          </div>
-        ))}
+    <div className="grid-2">
+      <form className="card" onSubmit={submit} aria-labelledby="add-publisher-h" noValidate>
+        <h2 id="add-publisher-h">Add a trusted publisher</h2>
         <div className="field">
-          <label htmlFor="tp-custom-claims">Other claims (one <code>claim=value</code> per line)</label>
-          <textarea id="tp-custom-claims" rows={3} value={customClaims} onChange={(e) => setCustomClaims(e.target.value)} />
+          <label htmlFor="tp-preset">CI system</label>
+          <select id="tp-preset" value={preset.id} onChange={(e) => choosePreset(e.target.value)}>
+            {PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
+          </select>
         </div>
-      </fieldset>
-      <RoleCheckboxes legend="Roles of the minted token" roles={tokenRoles} selected={selected} onChange={setSelected} disabled={busy} />
-      <div className="field">
-        <label htmlFor="tp-packages">Packages (optional)</label>
-        <input id="tp-packages" value={packages} onChange={(e) => setPackages(e.target.value)} placeholder="pypi:app, npm:@acme/*, docker:default/app" aria-describedby="tp-packages-hint" />
-        <span id="tp-packages-hint" className="hint">
-          Comma-separated <code>type:name</code> globs; the minted token may touch only these.
-        </span>
-      </div>
-      <div className="field">
-        <label htmlFor="tp-lifetime">Token lifetime (seconds)</label>
-        <input id="tp-lifetime" type="number" min={60} max={3600} value={lifetime} onChange={(e) => setLifetime(e.target.value)} />
-      </div>
-      <ErrorMessage error={error} title="Could not add the publisher" />
-      <div className="actions">
-        <button type="submit" disabled={busy}>
-          Add trusted publisher
-        </button>
-      </div>
-      <CodeSnippet label={snippet.label} code={snippet.code} hint="Paste this into the CI configuration; it needs no stored secret." />
-    </form>
+        <div className="field">
+          <label htmlFor="tp-name">Name</label>
+          <input id="tp-name" value={name} onChange={(e) => setName(e.target.value)} maxLength={100} placeholder="e.g. app-release" />
+        </div>
+        <div className="field">
+          <label htmlFor="tp-issuer">Issuer</label>
+          <input id="tp-issuer" value={issuer} onChange={(e) => setIssuer(e.target.value)} placeholder="https://…" />
+        </div>
+        <div className="field">
+          <label htmlFor="tp-audience">Audience</label>
+          <input id="tp-audience" value={audience} onChange={(e) => setAudience(e.target.value)} aria-describedby="tp-audience-hint" />
+          <span id="tp-audience-hint" className="hint">
+            The job requests its ID token for this audience.
+          </span>
+        </div>
+        <fieldset>
+          <legend>Claims that must match</legend>
+          <p className="hint">
+            Every filled-in claim must match the ID token exactly; <code>*</code> matches any characters.
+          </p>
+          {preset.claims.map((claim) => (
+            <div className="field" key={claim.name}>
+              <label htmlFor={`tp-claim-${claim.name}`}>
+                {claim.label} (<code>{claim.name}</code>)
+              </label>
+              <input
+                id={`tp-claim-${claim.name}`}
+                value={claimValues[claim.name] ?? ''}
+                placeholder={claim.placeholder}
+                onChange={(e) => setClaimValues({ ...claimValues, [claim.name]: e.target.value })}
+                aria-describedby={claim.hint ? `tp-claim-${claim.name}-hint` : undefined}
+              />
+              {claim.hint && (
+                <span id={`tp-claim-${claim.name}-hint`} className="hint">
+                  {claim.hint}
+                </span>
+              )}
+            </div>
+          ))}
+          <div className="field">
+            <label htmlFor="tp-custom-claims">Other claims (one <code>claim=value</code> per line)</label>
+            <textarea id="tp-custom-claims" rows={3} value={customClaims} onChange={(e) => setCustomClaims(e.target.value)} />
+          </div>
+        </fieldset>
+        <RoleCheckboxes legend="Roles of the minted token" roles={tokenRoles} selected={selected} onChange={setSelected} disabled={busy} />
+        <div className="field">
+          <label htmlFor="tp-packages">Packages (optional)</label>
+          <input id="tp-packages" value={packages} onChange={(e) => setPackages(e.target.value)} placeholder="pypi:app, npm:@acme/*, docker:default/app" aria-describedby="tp-packages-hint" />
+          <span id="tp-packages-hint" className="hint">
+            Comma-separated <code>type:name</code> globs; the minted token may touch only these.
+          </span>
+        </div>
+        <div className="field">
+          <label htmlFor="tp-lifetime">Token lifetime (seconds)</label>
+          <input id="tp-lifetime" type="number" min={60} max={3600} value={lifetime} onChange={(e) => setLifetime(e.target.value)} />
+        </div>
+        <ErrorMessage error={error} title="Could not add the publisher" />
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            Add trusted publisher
+          </button>
+        </div>
+      </form>
+      <section className="card" aria-labelledby="publisher-snippet-h">
+        <h2 id="publisher-snippet-h">What the CI job runs</h2>
+        <p className="hint">It follows the form: the audience, and a publish step for each format the roles allow.</p>
+        <CodeSnippet label={snippet.label} code={snippet.code} hint="Paste this into the CI configuration; it needs no stored secret." />
+      </section>
+    </div>
   );
 }
