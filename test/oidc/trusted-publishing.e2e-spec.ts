@@ -283,6 +283,35 @@ forEachDatabase('trusted publishing (OIDC)', (database) => {
       expect(await dataSource.getRepository('AccessToken').countBy({ id: tokenId })).toBe(0);
     });
 
+    it('a used jti stays used after a restart (kept in the database)', async () => {
+      const idToken = await issuer.sign();
+      expect((await exchange(idToken)).status).toBe(200);
+      await server.close({ keepData: true });
+      server = await startServer({ database, reuse: server, env: { PACKGATE_OIDC_INSECURE_ISSUERS: issuer.url } });
+      admin = await ApiClient.login(server);
+      await expectRefused(idToken, /already exchanged/);
+      expect((await exchange(await issuer.sign())).status).toBe(200);
+    });
+
+    it("minted tokens follow what the publisher's creator may grant now", async () => {
+      await makeUser(admin, 'carol', ['dashboard', 'org:admin']);
+      const carol = await ApiClient.login(server, 'carol', 'carol-password-1');
+      const created = await carol.post(publishersPath, { name: 'carols', issuer: issuer.url, claims: { repository: 'acme/carol' }, roles: ['pypi:write', 'npm:write'] });
+      expect(created.status).toBe(201);
+      expect(created.body.createdBy).toBe('carol');
+      expect((await mint({ repository: 'acme/carol' })).roles).toEqual(['npm:write', 'pypi:write']);
+
+      expect((await admin.put('/api/v1/orgs/default/members/carol', { roles: ['dashboard', 'pypi:write'] })).status).toBe(200);
+      const capped = await mint({ repository: 'acme/carol' });
+      expect(capped.roles).toEqual(['pypi:write']);
+      const inspected = await new ApiClient(server.url).post('/api/v1/tokens/inspect', { token: capped.token });
+      expect(inspected.body).toMatchObject({ valid: true, owner: 'carol', effectiveRoles: ['pypi:write'] });
+
+      expect((await admin.delete('/api/v1/orgs/default/members/carol')).status).toBe(204);
+      await expectRefused(await issuer.sign({ repository: 'acme/carol' }), /can no longer grant its roles/);
+      expect((await admin.delete(`${publishersPath}/${created.body.id}`)).status).toBe(204);
+    });
+
     it('a deleted publisher no longer accepts its ID tokens', async () => {
       const idToken = await issuer.sign();
       expect((await admin.delete(`${publishersPath}/${release.id}`)).status).toBe(204);
