@@ -18,7 +18,8 @@ interface IssuerKeys {
 /**
  * Signing keys of OIDC issuers: discovery document (`/.well-known/openid-configuration`) →
  * `jwks_uri` → JWKS, cached per issuer for a few minutes, refreshed when a token names a key id
- * the cache does not know. One fetch per issuer at a time.
+ * the cache does not know. One fetch per issuer at a time; when a fetch fails, the keys already
+ * known stay in use.
  */
 @Injectable()
 export class OidcKeys {
@@ -32,7 +33,13 @@ export class OidcKeys {
     const fresh = cached && now - cached.fetchedAt < KEYS_TTL_MS;
     const knowsKid = cached && (kid === undefined || cached.kids.has(kid));
     if (cached && fresh && (knowsKid || now - cached.fetchedAt < REFRESH_MIN_INTERVAL_MS)) return cached.keySet;
-    return (await this.load(issuer, insecureAllowed)).keySet;
+    try {
+      return (await this.load(issuer, insecureAllowed)).keySet;
+    } catch (error) {
+      // An issuer briefly unreachable does not stop exchanges signed with keys we already know.
+      if (cached) return cached.keySet;
+      throw error;
+    }
   }
 
   private load(issuer: string, insecureAllowed: boolean): Promise<IssuerKeys> {
