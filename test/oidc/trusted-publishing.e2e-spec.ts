@@ -216,6 +216,10 @@ forEachDatabase('trusted publishing (OIDC)', (database) => {
       const now = Math.floor(Date.now() / 1000);
       await expectRefused(await issuer.sign({ iat: now + 300, nbf: undefined, exp: now + 900 }), /iat/);
     });
+    it('expiring implausibly far ahead', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      await expectRefused(await issuer.sign({ exp: now + 400 * 24 * 3600 }), /too far in the future/);
+    });
     it('bad signature (another key under a published kid)', async () => {
       const forged = await issuer.sign();
       const other = await issuer.sign({ jti: 'other' });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { HttpException, Inject, Injectable, Logger, ServiceUnavailableException, UnauthorizedException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, IsNull, LessThan, Not, Or, Repository } from 'typeorm';
-import { ANONYMOUS, AccessToken, AuditService, IdentityService, TokenPrincipal, TokenService, attenuateToken, canCreatorGrant } from '@packgate/auth';
+import type { JWTPayload } from 'jose';
+import { ANONYMOUS, AccessToken, AuditService, IdentityService, TokenPrincipal, TokenService, User, attenuateToken, canCreatorGrant } from '@packgate/auth';
 import type { PackgateConfig } from '../config/config';
 import { PACKGATE_CONFIG } from '../config/config.constants';
 import { auditedClaims, firstClaimMismatch, pickPublisher } from './claims';
@@ -32,65 +33,19 @@ export class OidcExchangeService {
     private readonly audit: AuditService,
   ) {}
 
-  async exchange(slug: string, idToken: string, ip: string | undefined): Promise<OidcExchangeResultDto> {
+  async exchange(slug: string, presented: string, ip: string | undefined): Promise<OidcExchangeResultDto> {
+    const idToken = presented.trim();
     let trustedIssuer: string | undefined;
     try {
-      const { header, issuer } = peekIdToken(idToken.trim());
-      const org = await this.identity.findOrg(slug);
-      const candidates = org ? await this.publishers.find({ where: { orgId: org.id, issuer } }) : [];
-      if (!org || candidates.length === 0) throw new OidcRefused(`issuer is not trusted by any trusted publisher of org ${slug.slice(0, 64)}`);
+      const { header, issuer } = peekIdToken(idToken);
+      const candidates = await this.publishersFor(slug, issuer);
       trustedIssuer = issuer;
       const allowed = issuerAllowed(issuer, this.config.oidcInsecureIssuers);
       if (!allowed.ok) throw new OidcRefused(allowed.reason);
-
-      const payload = await this.verifier.verify(idToken.trim(), issuer, header.kid, allowed.insecure);
-      const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
-      const forAudience = candidates.filter((publisher) => audiences.includes(publisher.audience));
-      if (forAudience.length === 0) throw new OidcRefused(`audience (aud) is not one a trusted publisher for this issuer expects (${[...new Set(candidates.map((p) => p.audience))].join(', ')})`);
-      const mismatches = new Set<string>();
-      const matching = forAudience.filter((publisher) => {
-        const mismatch = firstClaimMismatch(publisher.claims, payload as Record<string, unknown>);
-        if (mismatch) mismatches.add(mismatch);
-        return mismatch === null;
-      });
-      const publisher = pickPublisher(matching);
-      if (!publisher) throw new OidcRefused(`claims do not match any trusted publisher (mismatched: ${[...mismatches].sort().join(', ')})`);
-
-      const owner = await this.identity.findUserById(publisher.createdBy);
-      const ownerRoles = owner && !owner.disabled ? (await this.identity.membershipsOf(owner.id)).get(slug) : undefined;
-      const roles = ownerRoles ? publisher.roles.filter((role) => canCreatorGrant(ownerRoles, role)) : [];
-      if (!owner || !ownerRoles || roles.length === 0) throw new OidcRefused(`the admin who created publisher ${publisher.name} can no longer grant its roles`);
-
-      await this.removeExpired();
-      await this.claimJti(issuer, payload.jti as string, new Date(((payload.exp as number) + OIDC_CLOCK_SKEW_SECONDS) * 1000));
-      const expiresAt = new Date(Date.now() + publisher.tokenLifetimeSeconds * 1000);
-      const issued = await this.tokens.create({ userId: publisher.createdBy, orgId: publisher.orgId, name: `oidc:${publisher.name}`, roles, expiresAt });
-      const caveats = [`expires=${Math.floor(expiresAt.getTime() / 1000)}`];
-      if (publisher.packages.length > 0) caveats.push(`packages=${publisher.packages.join(',')}`);
-      const token = attenuateToken(issued.token, caveats);
-      await this.uses.update({ jtiKey: jtiKey(issuer, payload.jti as string) }, { tokenId: issued.record.id, tokenExpiresAt: expiresAt });
-
-      const principal: TokenPrincipal = {
-        kind: 'token',
-        tokenId: issued.record.id,
-        userId: owner.id,
-        username: owner.username,
-        org: slug,
-        tokenRoles: new Set(roles),
-        creatorRoles: ownerRoles,
-        creatorIsAdmin: owner.isAdmin,
-        restrictions: [],
-      };
-      await this.audit.record({
-        org: slug,
-        principal,
-        action: 'oidc.exchange',
-        resource: `trusted-publisher:${publisher.id}`,
-        result: 'success',
-        ip,
-        details: { issuer, publisher: publisher.name, claims: auditedClaims(payload as Record<string, unknown>), tokenId: issued.record.id, roles, packages: publisher.packages, expiresAt: expiresAt.toISOString() },
-      });
-      return { token, expiresAt, roles, packages: publisher.packages, publisher: { id: publisher.id, name: publisher.name } };
+      const payload = await this.verifier.verify(idToken, issuer, header.kid, allowed.insecure);
+      const publisher = matchPublisher(candidates, payload);
+      const grant = await this.creatorGrant(publisher, slug);
+      return await this.mint(slug, issuer, payload, publisher, grant, ip);
     } catch (error) {
       const refusal = error instanceof OidcRefused || error instanceof OidcIssuerUnavailable;
       await this.audit.record({
@@ -109,9 +64,70 @@ export class OidcExchangeService {
     }
   }
 
+  /** The org's publishers for this issuer; none (or no such org) is a refusal. */
+  private async publishersFor(slug: string, issuer: string): Promise<TrustedPublisher[]> {
+    const org = await this.identity.findOrg(slug);
+    const candidates = org ? await this.publishers.find({ where: { orgId: org.id, issuer } }) : [];
+    if (candidates.length === 0) throw new OidcRefused(`issuer is not trusted by any trusted publisher of org ${slug.slice(0, 64)}`);
+    return candidates;
+  }
+
+  /**
+   * The publisher's creator and the publisher's roles they may still grant: the minted token is
+   * theirs, so it never holds more than they could put on a token now.
+   */
+  private async creatorGrant(publisher: TrustedPublisher, slug: string): Promise<{ owner: User; ownerRoles: ReadonlySet<string>; roles: string[] }> {
+    const owner = await this.identity.findUserById(publisher.createdBy);
+    const ownerRoles = owner && !owner.disabled ? (await this.identity.membershipsOf(owner.id)).get(slug) : undefined;
+    const roles = ownerRoles ? publisher.roles.filter((role) => canCreatorGrant(ownerRoles, role)) : [];
+    if (!owner || !ownerRoles || roles.length === 0) throw new OidcRefused(`the admin who created publisher ${publisher.name} can no longer grant its roles`);
+    return { owner, ownerRoles, roles };
+  }
+
+  /** Uses up the jti, creates the token record and hands out its secret narrowed by caveats. */
+  private async mint(
+    slug: string,
+    issuer: string,
+    payload: JWTPayload,
+    publisher: TrustedPublisher,
+    { owner, ownerRoles, roles }: { owner: User; ownerRoles: ReadonlySet<string>; roles: string[] },
+    ip: string | undefined,
+  ): Promise<OidcExchangeResultDto> {
+    await this.removeExpired();
+    const key = jtiKey(issuer, payload.jti as string);
+    await this.claimJti(key, new Date(((payload.exp as number) + OIDC_CLOCK_SKEW_SECONDS) * 1000));
+    const expiresAt = new Date(Date.now() + publisher.tokenLifetimeSeconds * 1000);
+    const issued = await this.tokens.create({ userId: owner.id, orgId: publisher.orgId, name: `oidc:${publisher.name}`, roles, expiresAt });
+    const caveats = [`expires=${Math.floor(expiresAt.getTime() / 1000)}`];
+    if (publisher.packages.length > 0) caveats.push(`packages=${publisher.packages.join(',')}`);
+    const token = attenuateToken(issued.token, caveats);
+    await this.uses.update({ jtiKey: key }, { tokenId: issued.record.id, tokenExpiresAt: expiresAt });
+
+    const principal: TokenPrincipal = {
+      kind: 'token',
+      tokenId: issued.record.id,
+      userId: owner.id,
+      username: owner.username,
+      org: slug,
+      tokenRoles: new Set(roles),
+      creatorRoles: ownerRoles,
+      creatorIsAdmin: owner.isAdmin,
+      restrictions: [],
+    };
+    await this.audit.record({
+      org: slug,
+      principal,
+      action: 'oidc.exchange',
+      resource: `trusted-publisher:${publisher.id}`,
+      result: 'success',
+      ip,
+      details: { issuer, publisher: publisher.name, claims: auditedClaims(payload as Record<string, unknown>), tokenId: issued.record.id, roles, packages: publisher.packages, expiresAt: expiresAt.toISOString() },
+    });
+    return { token, expiresAt, roles, packages: publisher.packages, publisher: { id: publisher.id, name: publisher.name } };
+  }
+
   /** Records the jti; a second use (on any node, after any restart) finds the row and is refused. */
-  private async claimJti(issuer: string, jti: string, expiresAt: Date): Promise<void> {
-    const key = jtiKey(issuer, jti);
+  private async claimJti(key: string, expiresAt: Date): Promise<void> {
     try {
       await this.uses.insert({ jtiKey: key, expiresAt, tokenId: null, tokenExpiresAt: null, createdAt: new Date() });
     } catch (error) {
@@ -135,6 +151,24 @@ export class OidcExchangeService {
       this.logger.warn(`cleanup of expired OIDC exchanges failed: ${(error as Error).message}`);
     }
   }
+}
+
+/** The publisher this verified token matches: the right audience and every listed claim. */
+function matchPublisher(candidates: TrustedPublisher[], payload: JWTPayload): TrustedPublisher {
+  const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+  const forAudience = candidates.filter((publisher) => audiences.includes(publisher.audience));
+  if (forAudience.length === 0) {
+    throw new OidcRefused(`audience (aud) is not one a trusted publisher for this issuer expects (${[...new Set(candidates.map((p) => p.audience))].join(', ')})`);
+  }
+  const mismatches = new Set<string>();
+  const matching = forAudience.filter((publisher) => {
+    const mismatch = firstClaimMismatch(publisher.claims, payload as Record<string, unknown>);
+    if (mismatch) mismatches.add(mismatch);
+    return mismatch === null;
+  });
+  const publisher = pickPublisher(matching);
+  if (!publisher) throw new OidcRefused(`claims do not match any trusted publisher (mismatched: ${[...mismatches].sort().join(', ')})`);
+  return publisher;
 }
 
 function jtiKey(issuer: string, jti: string): string {

@@ -7,6 +7,7 @@ import { OidcKeys } from './oidc-keys';
 /** Signature algorithms accepted: asymmetric only (never `none`, never HMAC). */
 export const OIDC_ALGORITHMS = ['RS256', 'ES256'];
 export const OIDC_CLOCK_SKEW_SECONDS = 60;
+const MAX_ID_TOKEN_VALIDITY_SECONDS = 31 * 24 * 3600;
 
 /** A refused ID token; the message names the failed check and never contains the token. */
 export class OidcRefused extends Error {}
@@ -60,6 +61,8 @@ export class OidcVerifier {
     const now = Math.floor(Date.now() / 1000);
     if (typeof payload.iat === 'number' && payload.iat > now + OIDC_CLOCK_SKEW_SECONDS) throw new OidcRefused('token issued in the future (iat)');
     if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 256) throw new OidcRefused('token needs a jti claim of 1-256 characters');
+    // Its jti is kept until it expires; no CI issues ID tokens for longer than a job may run.
+    if ((payload.exp as number) > now + MAX_ID_TOKEN_VALIDITY_SECONDS) throw new OidcRefused('token expires too far in the future (exp more than 31 days ahead)');
     return payload;
   }
 }
