@@ -213,6 +213,23 @@ describe('dashboard in headless Chromium', () => {
     await atWidths('audit');
   });
 
+  it('adds a trusted publisher from the GitHub Actions preset and shows the workflow', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Trusted publishers' }).click();
+    await heading('Trusted publishers');
+    await page.getByText('No trusted publishers yet.').waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('app-release');
+    await page.getByLabel(/Repository/).fill('acme/app');
+    await page.getByLabel(/Git ref/).fill('refs/tags/v*');
+    await page.getByRole('checkbox', { name: 'pypi:write' }).check();
+    await page.getByLabel('Packages (optional)').fill('pypi:app');
+    await page.getByLabel('GitHub Actions workflow').getByText(/id-token: write/).waitFor();
+    await page.getByRole('button', { name: 'Add trusted publisher' }).click();
+    await page.getByRole('rowheader', { name: 'app-release' }).waitFor();
+    await atWidths('trusted-publishers');
+    const listed = await page.evaluate(async () => (await (globalThis as any).fetch('/api/v1/orgs/default/trusted-publishers')).json());
+    expect(listed).toEqual([expect.objectContaining({ name: 'app-release', claims: { repository: 'acme/app', ref: 'refs/tags/v*' }, roles: ['pypi:write'], packages: ['pypi:app'] })]);
+  });
+
   it('logs out', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('heading', { name: 'Log in to Packgate' }).waitFor();

@@ -25,6 +25,7 @@ import { TokensService } from './tokens/tokens.service';
 import { UsersController } from './users/users.controller';
 import { REGISTRY_MODULES } from './registry-modules';
 import { FeedModule } from './feed/feed.module';
+import { TrustedPublishingModule } from './trusted-publishing/trusted-publishing.module';
 
 @Module({})
 export class AppModule {
@@ -47,6 +48,7 @@ export class AppModule {
         RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
+        TrustedPublishingModule,
       ],
       controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, InstallationAuditController, HealthController, MetricsController],
       providers: [

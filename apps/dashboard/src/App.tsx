@@ -10,6 +10,7 @@ import { MembersPage } from './features/members/MembersPage';
 import { PackagePage } from './features/packages/PackagePage';
 import { PackagesPage } from './features/packages/PackagesPage';
 import { TokensPage } from './features/tokens/TokensPage';
+import { TrustedPublishersPage } from './features/trusted-publishing/TrustedPublishersPage';
 import { navigate, paths, useRoute, type Route } from './routing';
 import { SessionContext, buildSession, dashboardOrgs } from './session';
 
@@ -100,6 +101,8 @@ function Screen({ route }: { route: Route }) {
       return <AuditPage />;
     case 'password':
       return <PasswordPage />;
+    case 'trusted-publishers':
+      return <TrustedPublishersPage />;
     default:
       return <TokensPage />;
   }

@@ -4,7 +4,7 @@ import { PACKAGE_TYPES, type PackageType } from './api/types';
 /**
  * Hash routes, so the server only has to answer `/`:
  *   #/orgs/{org}/tokens · #/orgs/{org}/packages/{type} · #/orgs/{org}/packages/{type}/{name}
- *   #/orgs/{org}/members · #/orgs/{org}/audit · #/orgs/{org}/password
+ *   #/orgs/{org}/members · #/orgs/{org}/audit · #/orgs/{org}/password · #/orgs/{org}/trusted-publishers
  */
 export type Route =
   | { page: 'home' }
@@ -13,7 +13,8 @@ export type Route =
   | { page: 'package'; org: string; type: PackageType; name: string }
   | { page: 'members'; org: string }
   | { page: 'audit'; org: string }
-  | { page: 'password'; org: string };
+  | { page: 'password'; org: string }
+  | { page: 'trusted-publishers'; org: string };
 
 const asType = (value: string | undefined): PackageType => (PACKAGE_TYPES.includes(value as PackageType) ? (value as PackageType) : 'pypi');
 
@@ -40,6 +41,8 @@ export function parseHash(hash: string): Route {
       return { page: 'audit', org };
     case 'password':
       return { page: 'password', org };
+    case 'trusted-publishers':
+      return { page: 'trusted-publishers', org };
     default:
       return { page: 'tokens', org };
   }
@@ -53,6 +56,7 @@ export const paths = {
   members: (org: string) => `#/orgs/${enc(org)}/members`,
   audit: (org: string) => `#/orgs/${enc(org)}/audit`,
   password: (org: string) => `#/orgs/${enc(org)}/password`,
+  trustedPublishers: (org: string) => `#/orgs/${enc(org)}/trusted-publishers`,
 };
 
 /** The same screen in another org (used by the org switcher). */
@@ -67,6 +71,8 @@ export function sameScreenIn(route: Route, org: string): string {
       return paths.audit(org);
     case 'password':
       return paths.password(org);
+    case 'trusted-publishers':
+      return paths.trustedPublishers(org);
     default:
       return paths.tokens(org);
   }

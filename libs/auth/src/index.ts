@@ -12,6 +12,7 @@ export * from './cache/ttl-cache';
 export * from './decorators/require-access.decorator';
 export * from './decorators/accepts-link-token.decorator';
 export * from './decorators/tokens-only.decorator';
+export * from './decorators/ignores-credentials.decorator';
 export * from './entities';
 export * from './errors';
 export * from './guards/auth-group.guard';

@@ -62,3 +62,11 @@ describe('token lifetime limit', () => {
     for (const bad of ['0', '-1', '1.5', 'year', '100000']) expect(() => loadConfig({ PACKGATE_MAX_TOKEN_DAYS: bad })).toThrow(/PACKGATE_MAX_TOKEN_DAYS must be a whole number of days/);
   });
 });
+
+describe('PACKGATE_OIDC_INSECURE_ISSUERS', () => {
+  it('is empty by default and lists URLs without trailing slashes', () => {
+    expect(loadConfig({}).oidcInsecureIssuers).toEqual([]);
+    expect(loadConfig({ PACKGATE_OIDC_INSECURE_ISSUERS: 'http://127.0.0.1:9000/, http://oidc.test' }).oidcInsecureIssuers).toEqual(['http://127.0.0.1:9000', 'http://oidc.test']);
+    expect(() => loadConfig({ PACKGATE_OIDC_INSECURE_ISSUERS: 'not a url' })).toThrow(/PACKGATE_OIDC_INSECURE_ISSUERS/);
+  });
+});

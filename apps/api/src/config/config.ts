@@ -35,6 +35,8 @@ export interface PackgateConfig {
   minFreeDiskBytes: number;
   /** Longest drain of in-flight requests after SIGTERM/SIGINT (PACKGATE_SHUTDOWN_SECONDS). */
   shutdownSeconds: number;
+  /** OIDC issuers trusted over plain http (PACKGATE_OIDC_INSECURE_ISSUERS, local testing only). */
+  oidcInsecureIssuers: string[];
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +125,20 @@ function parseDays(name: string, value: string | undefined, fallback: number): n
   return Number(value);
 }
 
+function parseInsecureIssuers(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new ConfigError(`PACKGATE_OIDC_INSECURE_ISSUERS must list absolute URLs, got "${item}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PACKGATE_OIDC_INSECURE_ISSUERS must list http(s) URLs');
+    return item.replace(/\/+$/, '');
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
   const port = parsePort(env.PORT);
   const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
@@ -157,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     stagingGraceSeconds: parsePositive('PACKGATE_STAGING_GRACE_SECONDS', env.PACKGATE_STAGING_GRACE_SECONDS, 3600),
     minFreeDiskBytes: Math.floor(parsePositive('PACKGATE_MIN_FREE_DISK_MB', env.PACKGATE_MIN_FREE_DISK_MB, 100) * 1024 * 1024),
     shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
+    oidcInsecureIssuers: parseInsecureIssuers(env.PACKGATE_OIDC_INSECURE_ISSUERS),
   };
 }
 

@@ -69,6 +69,7 @@ export function Layout({ route, orgs, onLogout, children }: { route: Route; orgs
           {link('packages', paths.packages(org, 'type' in route ? route.type : 'pypi'), 'Packages')}
           {isOrgAdmin && link('members', paths.members(org), 'Members')}
           {isOrgAdmin && link('audit', paths.audit(org), 'Audit log')}
+          {isOrgAdmin && link('trusted-publishers', paths.trustedPublishers(org), 'Trusted publishers')}
         </ul>
       </nav>
       <main id="main" ref={main} tabIndex={-1}>

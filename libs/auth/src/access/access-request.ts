@@ -31,6 +31,7 @@ export type OrgAction =
   | 'org:manage-members'
   | 'org:manage-own-tokens'
   | 'org:manage-all-tokens'
+  | 'org:manage-trusted-publishers'
   | 'org:read-audit';
 export type InstallationAction =
   | 'installation:use-api'

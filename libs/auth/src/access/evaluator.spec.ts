@@ -242,3 +242,13 @@ describe('restrictions (caveats, registry scopes)', () => {
     expect(allowed(token(['pypi:read'], ['pypi:read'], { restrictions: [permissive] }), write(pkg('pypi', 'x')))).toBe(false);
   });
 });
+
+describe('trusted publishers', () => {
+  it('only an org admin user manages them; never a token, an installation admin outside the org, or another org', () => {
+    expect(allowed(user(['org:admin'], { via: 'session' }), org('org:manage-trusted-publishers'))).toBe(true);
+    expect(allowed(user(['dashboard', 'pypi:write', 'npm:write'], { via: 'session' }), org('org:manage-trusted-publishers'))).toBe(false);
+    expect(allowed(user(['org:admin'], { via: 'session' }), org('org:manage-trusted-publishers', 'other'))).toBe(false);
+    expect(allowed(user([], { via: 'session', isAdmin: true }, 'other'), org('org:manage-trusted-publishers'))).toBe(false);
+    expect(allowed(token(['api', 'pypi:write'], ['org:admin'], { creatorIsAdmin: true }), org('org:manage-trusted-publishers'))).toBe(false);
+  });
+});

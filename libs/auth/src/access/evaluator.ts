@@ -159,6 +159,7 @@ function decideOrgActionForUser(user: UserPrincipal, action: OrgAction, org: str
       if (adminOfInstallation) return allow('installation admin');
       return roles?.has('org:admin') ? allow('org:admin') : deny('needs role org:admin');
     case 'org:manage-all-tokens':
+    case 'org:manage-trusted-publishers':
     case 'org:read-audit':
       return roles?.has('org:admin') ? allow('org:admin') : deny('needs role org:admin');
   }
@@ -179,6 +180,7 @@ function decideOrgActionForToken(token: TokenPrincipal, action: OrgAction, org: 
     case 'org:manage-members':
       return deny('tokens never manage users');
     case 'org:manage-all-tokens':
+    case 'org:manage-trusted-publishers':
     case 'org:read-audit':
       return deny('needs a user with org:admin');
   }

@@ -9,6 +9,7 @@ import { AuditService } from '../audit/audit.service';
 import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
 import { TOKENS_ONLY, markTokensOnlyRoute } from '../decorators/tokens-only.decorator';
 import { AuthenticationError, RetryLaterError } from '../errors';
+import { IGNORES_CREDENTIALS } from '../decorators/ignores-credentials.decorator';
 import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
 import { clientIp } from '../strategies/credentials';
 import type { Refusal } from '../strategies/strategy-result';
@@ -33,6 +34,10 @@ export class AuthGroupGuard implements CanActivate {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
     if (hasPrincipal(req)) return true;
+    if (this.reflector.getAllAndOverride<boolean | undefined>(IGNORES_CREDENTIALS, [context.getHandler(), context.getClass()])) {
+      setPrincipal(req, ANONYMOUS);
+      return true;
+    }
     const res = context.switchToHttp().getResponse<Response>();
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, targets)) markLinkTokenRoute(req);
