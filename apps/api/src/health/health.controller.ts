@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PACKGATE_CONFIG } from '../config/config.constants';
@@ -8,7 +8,12 @@ import { packgateVersion } from '../config/version';
 
 const VERSION = packgateVersion();
 
-@ApiExcludeController()
+export class InfoDto {
+  @ApiProperty({ example: 'https://packages.example.com' }) publicUrl: string;
+  @ApiProperty({ example: '0.1.0' }) version: string;
+}
+
+@ApiTags('info')
 @Controller()
 export class HealthController {
   constructor(
@@ -16,11 +21,13 @@ export class HealthController {
     @Inject(PACKGATE_CONFIG) private readonly config: PackgateConfig,
   ) {}
 
+  @ApiExcludeEndpoint()
   @Get('healthz')
   health(): { status: string } {
     return { status: 'ok' };
   }
 
+  @ApiExcludeEndpoint()
   @Get('readyz')
   async ready(): Promise<{ status: string; database: string }> {
     try {
@@ -32,7 +39,9 @@ export class HealthController {
   }
 
   @Get('api/v1/info')
-  info(): { publicUrl: string; version: string } {
+  @ApiOperation({ summary: 'Public URL and version of this server (no authentication)' })
+  @ApiOkResponse({ type: InfoDto })
+  info(): InfoDto {
     return { publicUrl: this.config.publicUrl, version: VERSION };
   }
 }
