@@ -395,7 +395,9 @@ export interface components {
             actor: string;
             /** Format: date-time */
             createdAt: string;
-            details: Record<string, never> | null;
+            details: {
+                [key: string]: unknown;
+            } | null;
             id: number;
             ip: string | null;
             resource: string;
