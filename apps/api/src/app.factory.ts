@@ -3,11 +3,11 @@ import * as path from 'node:path';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
-import { SESSION_COOKIE, addressMatcher, clientAddressMiddleware, normalizeAddress } from '@packgate/auth';
+import { addressMatcher, clientAddressMiddleware, normalizeAddress } from '@packgate/auth';
 import { AppModule } from './app.module';
 import { PackgateConfig, parseSize } from './config/config';
 import { protectDataDir } from './config/data-dir';
@@ -15,7 +15,8 @@ import { bodySizeGuard } from './http/body-size-guard';
 import { refuseConnect } from './http/connect-refusal';
 import { resolveSecret } from './config/secret';
 import { detectMysqlFlavor } from './database/data-source';
-import { packgateVersion, projectRoot } from './config/version';
+import { projectRoot } from './config/version';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 import { httpMetricsMiddleware } from './metrics/http-metrics';
 import { QuietStartupLogger } from './logging/quiet-startup-logger';
 import { restJsonBody } from './rest/json-body';
@@ -54,19 +55,7 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
 }
 
 function setupSwagger(app: NestExpressApplication, config: PackgateConfig): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Packgate REST API')
-      .setDescription(
-        'Management API of Packgate. Authenticate with the dashboard session (POST /api/v1/auth/login sets the cookie; Swagger UI sends it) or with an access token holding role `api` (Bearer). Registry protocols (PyPI, npm, Docker) live outside /api and are not listed here.',
-      )
-      .setVersion(packgateVersion())
-      .addServer(config.publicUrl)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'pgt_ macaroon', description: 'Access token with role api' })
-      .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'Dashboard session from POST /api/v1/auth/login' })
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     swaggerOptions: { persistAuthorization: true, withCredentials: true, validatorUrl: null },

@@ -1,11 +1,8 @@
-/* The CLI is plain CommonJS (bin/packgate.js runs it without a build); these specs load it as-is. */
-/* eslint-disable @typescript-eslint/no-require-imports */
 import { decodeToken, deriveRootKey, mintToken, verifyTokenSignature } from '@packgate/auth';
-
-const { parseWhen, relative } = require('./time');
-const { parseArgs, UsageError } = require('./args');
-const { describeCaveat, derive, decode } = require('./token');
-const { iniSet, iniList } = require('./configure');
+import { UsageError, parseArgs } from './args';
+import { iniList, iniSet } from './configure';
+import { parseWhen, relative } from './time';
+import { decode, derive, describeCaveat } from './token';
 
 const NOW = Date.UTC(2027, 0, 1, 12, 0, 0);
 const SECRET = Buffer.from('0123456789abcdef0123456789abcdef');
@@ -80,6 +77,12 @@ describe('parseArgs', () => {
   it('refuses unknown options and missing values', () => {
     expect(() => parseArgs(['--nope'], spec)).toThrow('unknown option --nope');
     expect(() => parseArgs(['-e'], spec)).toThrow('-e needs a value');
+    expect(() => parseArgs(['--roles'], spec)).toThrow('--roles needs a value');
+    expect(() => parseArgs(['--json=yes'], spec)).toThrow('--json takes no value');
+    expect(() => parseArgs(['-r', ' , '], spec)).toThrow('-r needs a comma-separated list');
+  });
+  it('takes the next word as the value even when it starts with a dash, and stops at --', () => {
+    expect(parseArgs(['-e', '-5d', '-', '--', '--json'], spec)).toEqual({ values: { expires: '-5d' }, positional: ['-', '--json'] });
   });
 });
 

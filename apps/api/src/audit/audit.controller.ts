@@ -20,7 +20,7 @@ export class AuditEventDto {
   @ApiProperty() resource: string;
   @ApiProperty({ enum: ['success', 'failure', 'denied'] }) result: string;
   @ApiProperty({ nullable: true, type: String }) ip: string | null;
-  @ApiProperty({ nullable: true, type: Object }) details: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) details: Record<string, unknown> | null;
 }
 
 @ApiTags('audit')

@@ -22,7 +22,7 @@ export class FeedController {
   @Header('Referrer-Policy', 'no-referrer')
   @ApiOperation({ summary: 'Atom feed of new releases of the packages you may read (role feed for tokens)' })
   @ApiProduces('application/atom+xml')
-  @ApiQuery({ name: 'auth_token', required: false, description: 'read-only link token for feed readers that cannot send headers' })
+  @ApiQuery({ name: 'auth_token', required: false, type: String, description: 'read-only link token for feed readers that cannot send headers' })
   @ApiOkResponse({ description: 'Atom 1.0 document', schema: { type: 'string' } })
   atom(@Param('org') org: string, @CurrentPrincipal() principal: Principal): Promise<string> {
     return this.feed.atom(principal, org);

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { PACKGATE_CONFIG } from '../config/config.constants';
@@ -9,7 +9,12 @@ import { diskState } from './disk-space';
 
 const VERSION = packgateVersion();
 
-@ApiExcludeController()
+export class InfoDto {
+  @ApiProperty({ example: 'https://packages.example.com' }) publicUrl: string;
+  @ApiProperty({ example: '0.1.0' }) version: string;
+}
+
+@ApiTags('info')
 @Controller()
 export class HealthController {
   constructor(
@@ -17,11 +22,13 @@ export class HealthController {
     @Inject(PACKGATE_CONFIG) private readonly config: PackgateConfig,
   ) {}
 
+  @ApiExcludeEndpoint()
   @Get('healthz')
   health(): { status: string } {
     return { status: 'ok' };
   }
 
+  @ApiExcludeEndpoint()
   /** Ready when the database answers and the data disk has at least PACKGATE_MIN_FREE_DISK_MB free. */
   @Get('readyz')
   async ready(): Promise<{ status: string; database: string; disk: string }> {
@@ -41,7 +48,9 @@ export class HealthController {
   }
 
   @Get('api/v1/info')
-  info(): { publicUrl: string; version: string } {
+  @ApiOperation({ summary: 'Public URL and version of this server (no authentication)' })
+  @ApiOkResponse({ type: InfoDto })
+  info(): InfoDto {
     return { publicUrl: this.config.publicUrl, version: VERSION };
   }
 }

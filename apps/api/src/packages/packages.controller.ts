@@ -16,7 +16,7 @@ export class PackagesController {
   @RequireOrgAccess('org:view')
   @ApiOperation({ summary: 'Packages of the org you may read' })
   @ApiQuery({ name: 'type', required: false, enum: ['pypi', 'npm', 'docker'] })
-  @ApiQuery({ name: 'q', required: false, description: 'substring of the name' })
+  @ApiQuery({ name: 'q', required: false, type: String, description: 'substring of the name' })
   @ApiOkResponse({ type: [PackageSummaryDto] })
   list(@Param('org') org: string, @Query('type') type: string | undefined, @Query('q') q: string | undefined, @CurrentPrincipal() principal: Principal): Promise<PackageSummaryDto[]> {
     return this.packages.list(principal, org, type, q);

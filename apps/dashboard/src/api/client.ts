@@ -1,4 +1,5 @@
-import type { AuditEvent, Info, Me, Member, PackageDetail, PackageSummary, PackageType, PermissionMode, Role, Token, TokenWithSecret } from './types';
+import type { PackageType } from './types';
+import { buildPath, type ApiPath, type BodyOf, type HttpMethod, type PathParamsOf, type PathWith, type QueryOf, type ResponseOf } from '../../../../libs/api-client/src';
 
 /** An error answer of the API (`{statusCode, error, message}`), made readable. */
 export class ApiError extends Error {
@@ -57,46 +58,61 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   return (text ? parsed : undefined) as T;
 }
 
-const enc = encodeURIComponent;
-const orgPath = (org: string) => `/api/v1/orgs/${enc(org)}`;
-const pkgPath = (org: string, type: PackageType, name: string) => `${orgPath(org)}/packages/${enc(type)}/${enc(name)}`;
-
-function query(params: Record<string, string | number | boolean | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== '') search.set(key, String(value));
-  const s = search.toString();
-  return s ? `?${s}` : '';
+interface CallOptions<P extends ApiPath, M extends HttpMethod> {
+  query?: QueryOf<P, M>;
+  body?: BodyOf<P, M>;
+  quiet401?: boolean;
 }
 
+/**
+ * One REST call, typed from the generated OpenAPI types: the path must exist for the method, and
+ * parameters, body and answer have the server's shapes.
+ */
+export function call<M extends HttpMethod, P extends PathWith<M> & ApiPath>(
+  method: M,
+  path: P,
+  params: PathParamsOf<P, M>,
+  options: CallOptions<P, M> = {},
+): Promise<ResponseOf<P, M>> {
+  const url = buildPath(path, params as Record<string, string>, options.query as Record<string, string | number | boolean | undefined> | undefined);
+  return request<ResponseOf<P, M>>(method.toUpperCase(), url, options.body, { quiet401: options.quiet401 });
+}
+
+
+const pkg = '/api/v1/orgs/{org}/packages/{type}/{name}';
+
+type AuditQuery = QueryOf<'/api/v1/audit', 'get'>;
+/** Audit filters as the form holds them ('' = any result). */
+export type AuditFilter = Omit<AuditQuery, 'result'> & { result?: AuditQuery['result'] | '' };
+const auditQuery = (filter: AuditFilter): AuditQuery => ({ ...filter, result: filter.result || undefined });
+
 export const api = {
-  login: (username: string, password: string) => request<Me>('POST', '/api/v1/auth/login', { username, password }, { quiet401: true }),
-  logout: () => request<void>('POST', '/api/v1/auth/logout', undefined, { quiet401: true }),
-  me: () => request<Me>('GET', '/api/v1/me', undefined, { quiet401: true }),
-  info: () => request<Info>('GET', '/api/v1/info'),
+  login: (username: string, password: string) => call('post', '/api/v1/auth/login', {}, { body: { username, password }, quiet401: true }),
+  logout: () => call('post', '/api/v1/auth/logout', {}, { quiet401: true }),
+  me: () => call('get', '/api/v1/me', {}, { quiet401: true }),
+  info: () => call('get', '/api/v1/info', {}),
 
-  roles: (org: string) => request<Role[]>('GET', `${orgPath(org)}/roles`),
+  roles: (org: string) => call('get', '/api/v1/orgs/{org}/roles', { org }),
 
-  tokens: (org: string, all: boolean) => request<Token[]>('GET', `${orgPath(org)}/tokens${query({ all })}`),
-  createToken: (org: string, input: { name: string; roles: string[]; expiresAt?: string }) =>
-    request<TokenWithSecret>('POST', `${orgPath(org)}/tokens`, input),
-  rotateToken: (org: string, id: string) => request<TokenWithSecret>('POST', `${orgPath(org)}/tokens/${enc(id)}/rotate`),
-  deleteToken: (org: string, id: string) => request<void>('DELETE', `${orgPath(org)}/tokens/${enc(id)}`),
+  tokens: (org: string, all: boolean) => call('get', '/api/v1/orgs/{org}/tokens', { org }, { query: { all } }),
+  createToken: (org: string, input: BodyOf<'/api/v1/orgs/{org}/tokens', 'post'>) => call('post', '/api/v1/orgs/{org}/tokens', { org }, { body: input }),
+  rotateToken: (org: string, id: string) => call('post', '/api/v1/orgs/{org}/tokens/{id}/rotate', { org, id }),
+  deleteToken: (org: string, id: string) => call('delete', '/api/v1/orgs/{org}/tokens/{id}', { org, id }),
 
-  packages: (org: string, type: PackageType, q?: string) => request<PackageSummary[]>('GET', `${orgPath(org)}/packages${query({ type, q })}`),
-  package: (org: string, type: PackageType, name: string) => request<PackageDetail>('GET', pkgPath(org, type, name)),
-  updatePackage: (org: string, type: PackageType, name: string, patch: { private?: boolean; permissionMode?: PermissionMode }) =>
-    request<PackageDetail>('PATCH', pkgPath(org, type, name), patch),
-  deletePackage: (org: string, type: PackageType, name: string) => request<void>('DELETE', pkgPath(org, type, name)),
+  packages: (org: string, type: PackageType, q?: string) => call('get', '/api/v1/orgs/{org}/packages', { org }, { query: { type, q } }),
+  package: (org: string, type: PackageType, name: string) => call('get', pkg, { org, type, name }),
+  updatePackage: (org: string, type: PackageType, name: string, patch: BodyOf<typeof pkg, 'patch'>) => call('patch', pkg, { org, type, name }, { body: patch }),
+  deletePackage: (org: string, type: PackageType, name: string) => call('delete', pkg, { org, type, name }),
 
-  members: (org: string) => request<Member[]>('GET', `${orgPath(org)}/members`),
-  setMember: (org: string, username: string, roles: string[]) => request<Member>('PUT', `${orgPath(org)}/members/${enc(username)}`, { roles }),
-  removeMember: (org: string, username: string) => request<void>('DELETE', `${orgPath(org)}/members/${enc(username)}`),
+  members: (org: string) => call('get', '/api/v1/orgs/{org}/members', { org }),
+  setMember: (org: string, username: string, roles: string[]) => call('put', '/api/v1/orgs/{org}/members/{username}', { org, username }, { body: { roles } }),
+  removeMember: (org: string, username: string) => call('delete', '/api/v1/orgs/{org}/members/{username}', { org, username }),
+  createUser: (username: string, password: string) => call('post', '/api/v1/users', {}, { body: { username, password } }),
   changePassword: (username: string, currentPassword: string, password: string) =>
-    request<{ username: string }>('PATCH', `/api/v1/users/${enc(username)}`, { currentPassword, password }),
-  createUser: (username: string, password: string) => request<{ username: string; isAdmin: boolean; disabled: boolean }>('POST', '/api/v1/users', { username, password }),
+    call('patch', '/api/v1/users/{username}', { username }, { body: { currentPassword, password } }),
 
-  audit: (org: string, filter: { action?: string; result?: string; actor?: string; limit?: number }) =>
-    request<AuditEvent[]>('GET', `${orgPath(org)}/audit${query(filter)}`),
+  audit: (org: string, filter: AuditFilter) => call('get', '/api/v1/orgs/{org}/audit', { org }, { query: auditQuery(filter) }),
+  installationAudit: (filter: AuditFilter) => call('get', '/api/v1/audit', {}, { query: auditQuery(filter) }),
 };
 
 export function errorMessage(error: unknown): string {

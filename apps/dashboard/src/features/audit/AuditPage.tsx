@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api/client';
+import type { AuditEvent } from '../../api/types';
 import { EmptyState, ErrorMessage, Loading, TableScroll } from '../../components/Status';
 import { useAsync } from '../../components/useAsync';
 import { formatDate } from '../../format';
@@ -10,7 +11,7 @@ type Scope = 'org' | 'installation';
 
 interface Filter {
   action: string;
-  result: string;
+  result: '' | AuditEvent['result'];
   actor: string;
   limit: number;
 }
@@ -69,7 +70,7 @@ export function AuditPage() {
         </div>
         <div className="field">
           <label htmlFor="audit-result">Result</label>
-          <select id="audit-result" value={draft.result} onChange={(e) => setDraft({ ...draft, result: e.target.value })}>
+          <select id="audit-result" value={draft.result} onChange={(e) => setDraft({ ...draft, result: e.target.value as Filter['result'] })}>
             <option value="">Any</option>
             <option value="success">Success</option>
             <option value="failure">Failure</option>

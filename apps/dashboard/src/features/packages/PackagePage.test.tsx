@@ -1,17 +1,19 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { PackageDetail, PackageSummary } from '../../api/types';
 import { mockApi } from '../../test/mockApi';
 import { renderWithSession } from '../../test/renderWithSession';
 import { PackagePage } from './PackagePage';
 
 const URL = '/api/v1/orgs/default/packages/pypi/Demo_Pkg';
-const detail = {
+const detail: PackageDetail = {
   type: 'pypi',
   name: 'Demo_Pkg',
   normalizedName: 'demo-pkg',
   private: true,
   permissionMode: 'standard',
+  roles: [],
   versionCount: 1,
   latestVersion: '1.0.0',
   size: 1536,
@@ -27,6 +29,12 @@ const detail = {
   ],
 };
 
+/** PATCH answers the package summary (no versions), as the server does. */
+function summaryAfter(patch: unknown): PackageSummary {
+  const { versions: _versions, ...summary } = detail;
+  return { ...summary, ...(patch as object) };
+}
+
 describe('PackagePage', () => {
   it('shows files and the install command', async () => {
     mockApi({ [`GET ${URL}`]: { body: detail } });
@@ -41,7 +49,7 @@ describe('PackagePage', () => {
     const user = userEvent.setup();
     const api = mockApi({
       [`GET ${URL}`]: { body: detail },
-      [`PATCH ${URL}`]: (call) => ({ body: { ...detail, ...(call.body as object) } }),
+      [`PATCH ${URL}`]: (call) => ({ body: summaryAfter(call.body) }),
     });
     renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />);
     await user.click(await screen.findByRole('switch', { name: 'Public package' }));
@@ -49,13 +57,14 @@ describe('PackagePage', () => {
     expect(screen.getByRole('switch', { name: 'Public package' })).toBeChecked();
     expect(api.find('PATCH', URL).map((c) => c.body)).toEqual([{ private: false }]);
     expect(screen.getByRole('switch', { name: 'Public package' })).toHaveAccessibleDescription(/anyone can download it without credentials/);
+    expect(screen.getByRole('rowheader', { name: 'demo_pkg-1.0.0-py3-none-any.whl' })).toBeInTheDocument();
   });
 
   it('switches to package mode, explaining the roles it creates', async () => {
     const user = userEvent.setup();
     const api = mockApi({
       [`GET ${URL}`]: { body: detail },
-      [`PATCH ${URL}`]: (call) => ({ body: { ...detail, ...(call.body as object) } }),
+      [`PATCH ${URL}`]: (call) => ({ body: summaryAfter(call.body) }),
     });
     renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />);
     const group = await screen.findByRole('group', { name: 'Permission mode' });

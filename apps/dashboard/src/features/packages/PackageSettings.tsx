@@ -28,7 +28,8 @@ export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChang
     setStatus('');
     try {
       const updated = await api.updatePackage(org, pkg.type, pkg.name, body);
-      onChange({ ...pkg, ...updated, versions: updated.versions ?? pkg.versions });
+      // PATCH answers the package summary (no versions): keep the versions already shown.
+      onChange({ ...pkg, ...updated });
       setStatus(done);
     } catch (err) {
       setError(err);

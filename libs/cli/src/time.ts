@@ -1,14 +1,13 @@
-'use strict';
-const { UsageError } = require('./args');
+import { UsageError } from './args';
 
-const UNITS = { s: 1, m: 60, h: 3600, d: 86400, w: 7 * 86400 };
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 7 * 86400 };
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * `-e`/`--not-before` values: a duration from now (`90s`, `30m`, `12h`, `7d`, `2w`), an ISO date
  * or date-time (a bare date is midnight UTC), or `never`. Returns unix seconds, or null for never.
  */
-function parseWhen(text, now = Date.now()) {
+export function parseWhen(text: string, now = Date.now()): number | null {
   const value = String(text).trim();
   if (value === 'never') return null;
   const duration = /^(\d+)\s*([smhdw])$/.exec(value);
@@ -21,11 +20,11 @@ function parseWhen(text, now = Date.now()) {
 }
 
 /** `in 29 days`, `3 hours ago`: whole units, rounded down. */
-function relative(epochSeconds, now = Date.now()) {
+export function relative(epochSeconds: number, now = Date.now()): string {
   const diff = epochSeconds - Math.floor(now / 1000);
   const abs = Math.abs(diff);
-  let amount;
-  let unit;
+  let amount: number;
+  let unit: string;
   if (abs < 90) [amount, unit] = [abs, 'second'];
   else if (abs < 90 * 60) [amount, unit] = [Math.floor(abs / 60), 'minute'];
   else if (abs < 48 * 3600) [amount, unit] = [Math.floor(abs / 3600), 'hour'];
@@ -34,8 +33,6 @@ function relative(epochSeconds, now = Date.now()) {
   return diff >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-function isoSeconds(epochSeconds) {
+export function isoSeconds(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 }
-
-module.exports = { parseWhen, relative, isoSeconds };

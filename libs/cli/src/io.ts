@@ -1,26 +1,33 @@
-'use strict';
-const fs = require('node:fs');
-const path = require('node:path');
-const { UsageError } = require('./args');
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError } from './args';
+
+/** The process streams, replaceable in tests. */
+export interface CliIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
 
 /** Reads a whole stream (stdin) as text. */
-function readStream(stream) {
+export function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks = [];
-    stream.on('data', (chunk) => chunks.push(Buffer.from(chunk)));
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer | string) => chunks.push(Buffer.from(chunk)));
     stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     stream.on('error', reject);
   });
 }
 
 /** A token from `-f FILE` (`-` = stdin) or stdin; never from the command line. */
-async function readToken(file, io) {
-  let text;
+export async function readToken(file: string | undefined, io: CliIo): Promise<string> {
+  let text: string;
   if (file && file !== '-') {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${error.code || error.message}`);
+      const { code, message } = error as NodeJS.ErrnoException;
+      throw new UsageError(`cannot read ${file}: ${code || message}`);
     }
   } else {
     if (io.stdin.isTTY) io.stderr.write('Paste the token, then press Enter and Ctrl-D:\n');
@@ -33,7 +40,7 @@ async function readToken(file, io) {
 }
 
 /** Writes a secret-bearing file: parent dirs 0700, the file 0600 (also when it already existed), atomically. */
-function writeSecretFile(file, content) {
+export function writeSecretFile(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   fs.writeFileSync(temp, content, { mode: 0o600 });
@@ -42,25 +49,26 @@ function writeSecretFile(file, content) {
 }
 
 /** Reads a hidden line from the terminal (for passwords). */
-function promptHidden(question, io) {
+export function promptHidden(question: string, io: CliIo): Promise<string> {
   return new Promise((resolve, reject) => {
     const input = io.stdin;
-    if (!input.isTTY) return reject(new UsageError('no password: set PACKGATE_PASSWORD or use a token (PACKGATE_TOKEN, --auth-file)'));
+    if (!input.isTTY || !input.setRawMode) return reject(new UsageError('no password: set PACKGATE_PASSWORD or use a token (PACKGATE_TOKEN, --auth-file)'));
+    const setRawMode = input.setRawMode.bind(input);
     io.stderr.write(question);
-    input.setRawMode(true);
+    setRawMode(true);
     input.resume();
     let value = '';
-    const onData = (chunk) => {
-      for (const char of chunk.toString('utf8')) {
+    const onData = (chunk: Buffer | string) => {
+      for (const char of Buffer.from(chunk).toString('utf8')) {
         if (char === '\r' || char === '\n' || char === '\u0004') {
-          input.setRawMode(false);
+          setRawMode(false);
           input.pause();
           input.removeListener('data', onData);
           io.stderr.write('\n');
           return resolve(value);
         }
         if (char === '\u0003') {
-          input.setRawMode(false);
+          setRawMode(false);
           return reject(new UsageError('cancelled'));
         }
         if (char === '\u007f' || char === '\b') value = value.slice(0, -1);
@@ -70,5 +78,3 @@ function promptHidden(question, io) {
     input.on('data', onData);
   });
 }
-
-module.exports = { readToken, writeSecretFile, promptHidden, readStream };

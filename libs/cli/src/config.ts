@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Where the server is and who we are: `--url` > PACKGATE_URL > config file; the config file is
  * `--config`, PACKGATE_CONFIG, or $XDG_CONFIG_HOME/packgate/config.json (~/.config/packgate/config.json):
@@ -6,45 +5,67 @@
  * Secrets never go into that file: passwords come from PACKGATE_PASSWORD or a prompt, REST tokens
  * from PACKGATE_TOKEN or a file.
  */
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { UsageError } = require('./args');
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { UsageError } from './args';
 
-function home(env) {
+export type Env = Record<string, string | undefined>;
+
+/** The global options every command accepts. */
+export interface GlobalOptions {
+  url?: string;
+  config?: string;
+  username?: string;
+  authFile?: string;
+}
+
+export interface ConfigValues {
+  url?: string;
+  org?: string;
+  username?: string;
+  tokenFile?: string;
+}
+
+export interface LoadedConfig {
+  file: string;
+  values: ConfigValues;
+}
+
+export function home(env: Env): string {
   return env.HOME || os.homedir();
 }
 
-function expandHome(file, env) {
+export function expandHome(file: string, env: Env): string {
   return file.startsWith('~/') ? path.join(home(env), file.slice(2)) : file;
 }
 
-function configPath(global, env) {
+function configPath(global: GlobalOptions, env: Env): string {
   if (global.config) return global.config;
   if (env.PACKGATE_CONFIG) return env.PACKGATE_CONFIG;
   return path.join(env.XDG_CONFIG_HOME || path.join(home(env), '.config'), 'packgate', 'config.json');
 }
 
-function loadConfig(global, env) {
+export function loadConfig(global: GlobalOptions, env: Env): LoadedConfig {
   const file = configPath(global, env);
   if (!fs.existsSync(file)) {
     if (global.config) throw new UsageError(`config file ${file} does not exist`);
     return { file, values: {} };
   }
   try {
-    const values = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const values: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
     if (!values || typeof values !== 'object' || Array.isArray(values)) throw new Error('not an object');
-    return { file, values };
+    return { file, values: values as ConfigValues };
   } catch (error) {
-    throw new UsageError(`config file ${file} is not valid JSON (${error.message})`);
+    throw new UsageError(`config file ${file} is not valid JSON (${(error as Error).message})`);
   }
 }
 
 /** The server URL without a trailing slash, or a usage error explaining the three ways to give it. */
-function resolveUrl(global, env, config) {
+export function resolveUrl(global: GlobalOptions, env: Env, config: LoadedConfig): string {
   const raw = global.url || env.PACKGATE_URL || config.values.url;
   if (!raw) throw new UsageError(`no server: pass --url, set PACKGATE_URL, or put "url" in ${config.file}`);
-  let url;
+  let url: URL;
   try {
     url = new URL(raw);
   } catch {
@@ -55,8 +76,6 @@ function resolveUrl(global, env, config) {
   return url.toString().replace(/\/+$/, '');
 }
 
-function resolveOrg(option, env, config) {
+export function resolveOrg(option: string | undefined, env: Env, config: LoadedConfig): string {
   return option || env.PACKGATE_ORG || config.values.org || 'default';
 }
-
-module.exports = { loadConfig, resolveUrl, resolveOrg, expandHome, home };

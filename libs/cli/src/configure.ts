@@ -1,22 +1,41 @@
-'use strict';
 /**
  * `packgate configure pip|twine|npm|docker`: writes a token into the client's own config file for
  * this server and org. Files are written 0600; the secret is never printed.
  */
-const fs = require('node:fs');
-const path = require('node:path');
-const { home } = require('./config');
-const { writeSecretFile } = require('./io');
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type Env, home } from './config';
+import { writeSecretFile } from './io';
 
-function readIfExists(file) {
+/** What every client writer gets: where the server is, the token, and the command's options. */
+export interface ConfigureInput {
+  url: string;
+  org: string;
+  token: string;
+  /** --path: write this config file instead of the default one */
+  file?: string;
+  env: Env;
+  extra?: boolean;
+  scope?: string;
+  makeDefault?: boolean;
+  name?: string;
+}
+
+export interface ConfigureResult {
+  file: string;
+  summary: string;
+  hint: string;
+}
+
+function readIfExists(file: string): string {
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
 }
 
 /** Sets `key = value` in `[section]` of an INI text, keeping every other line. */
-function iniSet(text, section, key, value) {
+export function iniSet(text: string, section: string, key: string, value: string): string {
   const lines = text.length ? text.replace(/\n$/, '').split('\n') : [];
-  const header = (line) => /^\s*\[([^\]]+)\]\s*$/.exec(line);
-  let start = lines.findIndex((line) => header(line) && header(line)[1].trim() === section);
+  const header = (line: string) => /^\s*\[([^\]]+)\]\s*$/.exec(line);
+  const start = lines.findIndex((line) => header(line)?.[1].trim() === section);
   if (start < 0) {
     if (lines.length && lines[lines.length - 1].trim() !== '') lines.push('');
     lines.push(`[${section}]`, `${key} = ${value}`);
@@ -40,7 +59,7 @@ function iniSet(text, section, key, value) {
 }
 
 /** Values of a (possibly multi-line) INI key, or []. */
-function iniList(text, section, key) {
+export function iniList(text: string, section: string, key: string): string[] {
   const lines = text.split('\n');
   let inSection = false;
   for (let i = 0; i < lines.length; i += 1) {
@@ -59,7 +78,7 @@ function iniList(text, section, key) {
   return [];
 }
 
-function pip({ url, org, token, file, env, extra }) {
+export function pip({ url, org, token, file, env, extra }: ConfigureInput): ConfigureResult {
   const target = file || env.PIP_CONFIG_FILE || path.join(env.XDG_CONFIG_HOME || path.join(home(env), '.config'), 'pip', 'pip.conf');
   const index = new URL(`${url}/${encodeURIComponent(org)}/pypi/simple/`);
   const withToken = new URL(index);
@@ -70,7 +89,7 @@ function pip({ url, org, token, file, env, extra }) {
   return { file: target, summary: `pip ${key} ${index} (token as password of __token__)`, hint: `pip install <package>   (pip reads ${target}; PIP_CONFIG_FILE overrides)` };
 }
 
-function twine({ url, org, token, file, env, name }) {
+export function twine({ url, org, token, file, env, name }: ConfigureInput): ConfigureResult {
   const target = file || path.join(home(env), '.pypirc');
   const repo = name || 'packgate';
   let text = readIfExists(target);
@@ -85,7 +104,7 @@ function twine({ url, org, token, file, env, name }) {
   return { file: target, summary: `twine repository "${repo}" → ${repository}`, hint: `twine upload -r ${repo} dist/*` };
 }
 
-function npm({ url, org, token, file, env, scope, makeDefault }) {
+export function npm({ url, org, token, file, env, scope, makeDefault }: ConfigureInput): ConfigureResult {
   const target = file || env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || path.join(home(env), '.npmrc');
   const registry = `${url}/${encodeURIComponent(org)}/npm/`;
   const nerf = registry.replace(/^https?:/, '');
@@ -103,10 +122,10 @@ function npm({ url, org, token, file, env, scope, makeDefault }) {
   return { file: target, summary: `npm token for ${registry}${scope ? `, scope ${scope} → this registry` : ''}${makeDefault ? ', default registry' : ''}`, hint: how };
 }
 
-function docker({ url, token, file, env }) {
+export function docker({ url, token, file, env }: ConfigureInput): ConfigureResult {
   const target = file || env.REGISTRY_AUTH_FILE || path.join(env.XDG_CONFIG_HOME || path.join(home(env), '.config'), 'containers', 'auth.json');
   const host = new URL(url).host;
-  let doc = {};
+  let doc: { auths?: Record<string, unknown> } & Record<string, unknown> = {};
   const existing = readIfExists(target);
   if (existing.trim()) {
     try {
@@ -120,5 +139,3 @@ function docker({ url, token, file, env }) {
   writeSecretFile(target, `${JSON.stringify(doc, null, 2)}\n`);
   return { file: target, summary: `registry ${host} (podman, skopeo, buildah read this file; docker: --config or ~/.docker/config.json)`, hint: `podman pull ${host}/<org>/<image>:<tag>` };
 }
-
-module.exports = { pip, twine, npm, docker, iniSet, iniList };

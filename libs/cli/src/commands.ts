@@ -1,13 +1,14 @@
-'use strict';
-const { UsageError, parseArgs } = require('./args');
-const { connect } = require('./client');
-const { resolveOrg, resolveUrl } = require('./config');
-const configure = require('./configure');
-const { readToken, writeSecretFile } = require('./io');
-const { parseWhen, relative, isoSeconds } = require('./time');
-const { TokenError, checkCondition, decode, derive, describeCaveat } = require('./token');
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type ArgSpec, type ArgValues, UsageError, parseArgs } from './args';
+import { RestClient, connect } from './client';
+import { type Env, type GlobalOptions, type LoadedConfig, loadConfig, resolveOrg, resolveUrl } from './config';
+import * as configure from './configure';
+import { type CliIo, readToken, writeSecretFile } from './io';
+import { isoSeconds, parseWhen, relative } from './time';
+import { TokenError, checkCondition, decode, derive, describeCaveat } from './token';
 
-const WARNING =
+export const WARNING =
   'Tokens are passwords: anyone holding one acts as you. Prefer -f FILE over the terminal and shell history, a short expiry (-e) and a narrow scope (-r, -p, --actions read).';
 
 const GLOBAL_HELP = `Global options (before or after the command):
@@ -17,7 +18,7 @@ const GLOBAL_HELP = `Global options (before or after the command):
   --auth-file FILE   authenticate to the REST API with the token (role api) in FILE (or PACKGATE_TOKEN)
   -q, --quiet        no warnings or notes on stderr`;
 
-const HELP = {
+export const HELP: Record<string, string> = {
   main: `Usage: packgate <command> [options]
 
 Commands:
@@ -112,14 +113,14 @@ ${WARNING}
 ${GLOBAL_HELP}`,
 };
 
-const GLOBAL_OPTIONS = { '--url': 'url', '--config': 'config', '--username': 'username', '--auth-file': 'authFile' };
+const GLOBAL_OPTIONS: Record<string, string> = { '--url': 'url', '--config': 'config', '--username': 'username', '--auth-file': 'authFile' };
 const GLOBAL_FLAGS = { '-q': 'quiet', '--quiet': 'quiet', '-h': 'help', '--help': 'help' };
 
-function spec(options = {}, flags = {}, lists = []) {
+function spec(options: Record<string, string> = {}, flags: Record<string, string> = {}, lists: string[] = []): ArgSpec {
   return { options: { ...GLOBAL_OPTIONS, ...options }, flags: { ...GLOBAL_FLAGS, ...flags }, lists };
 }
 
-const SPECS = {
+const SPECS: Record<string, ArgSpec> = {
   create: spec({ '-r': 'roles', '--roles': 'roles', '-o': 'org', '--org': 'org', '-u': 'user', '--user': 'user', '-e': 'expires', '--expires': 'expires', '-p': 'packages', '--packages': 'packages', '--name': 'name', '-f': 'file', '--file': 'file' }, {}, ['roles', 'packages']),
   derive: spec(
     { '-f': 'file', '--file': 'file', '-e': 'expires', '--expires': 'expires', '--not-before': 'notBefore', '-r': 'roles', '--roles': 'roles', '-o': 'orgs', '--orgs': 'orgs', '-p': 'packages', '--packages': 'packages', '--actions': 'actions', '--ip': 'ip', '--out': 'out' },
@@ -133,11 +134,46 @@ const SPECS = {
   configure: spec({ '-f': 'file', '--file': 'file', '-o': 'org', '--org': 'org', '--path': 'path', '--scope': 'scope', '--name': 'name' }, { '--extra': 'extra', '--default': 'makeDefault' }),
 };
 
-function note(ctx, text) {
+/** The parsed options of one command (keys as in SPECS). */
+interface Values extends GlobalOptions {
+  quiet?: boolean;
+  help?: boolean;
+  roles?: string[];
+  org?: string;
+  orgs?: string[];
+  user?: string;
+  expires?: string;
+  notBefore?: string;
+  packages?: string[];
+  actions?: string[];
+  ip?: string[];
+  name?: string;
+  file?: string;
+  out?: string;
+  check?: boolean;
+  json?: boolean;
+  all?: boolean;
+  path?: string;
+  scope?: string;
+  extra?: boolean;
+  makeDefault?: boolean;
+}
+
+interface Context {
+  values: Values;
+  positional: string[];
+  env: Env;
+  io: CliIo;
+  config: LoadedConfig;
+}
+
+type Command = (ctx: Context) => Promise<number | void>;
+
+function note(ctx: Context, text: string): void {
   if (!ctx.values.quiet) ctx.io.stderr.write(`${text}\n`);
 }
 
-async function emitToken(ctx, token, file) {
+async function emitToken(ctx: Context, token: string, file: string | undefined): Promise<void> {
   if (file) {
     writeSecretFile(file, `${token}\n`);
     note(ctx, `Token written to ${file} (mode 0600).`);
@@ -147,24 +183,22 @@ async function emitToken(ctx, token, file) {
   }
 }
 
-async function rest(ctx) {
+async function rest(ctx: Context): Promise<RestClient> {
   return connect(ctx.values, ctx.env, ctx.config, ctx.io);
 }
 
-const orgPath = (org) => `/api/v1/orgs/${encodeURIComponent(org)}`;
-
-function expiryText(iso) {
+function expiryText(iso: string | null | undefined): string {
   if (!iso) return 'never';
   const seconds = Math.floor(new Date(iso).getTime() / 1000);
   return `${isoSeconds(seconds)} (${relative(seconds)})`;
 }
 
-const COMMANDS = {
+const COMMANDS: Record<string, Command> = {
   async create(ctx) {
     const { values } = ctx;
     if (!values.roles) throw new UsageError('give the token roles with -r (e.g. -r pypi:read or -r api,npm:write)');
     if (values.packages) checkCondition(`packages=${values.packages.join(',')}`);
-    let expiresAt;
+    let expiresAt: string | undefined;
     if (values.expires !== undefined) {
       const at = parseWhen(values.expires);
       expiresAt = at === null ? 'never' : new Date(at * 1000).toISOString();
@@ -173,7 +207,7 @@ const COMMANDS = {
     const client = await rest(ctx);
     const name = values.name || `cli-${new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}`;
     const body = { name, roles: values.roles, ...(expiresAt !== undefined ? { expiresAt } : {}), ...(values.user ? { username: values.user } : {}) };
-    const res = await client.request('POST', `${orgPath(org)}/tokens`, body);
+    const res = await client.call('post', '/api/v1/orgs/{org}/tokens', { org }, { body });
     let token = res.body.token;
     if (values.packages) token = derive(token, [`packages=${values.packages.join(',')}`]);
     note(ctx, `Created token ${res.body.id} "${res.body.name}" for ${res.body.username} in ${org}: roles ${res.body.roles.join(', ') || '(none)'}; expires ${expiryText(res.body.expiresAt)}${values.packages ? `; limited to packages ${values.packages.join(', ')}` : ''}.`);
@@ -182,7 +216,7 @@ const COMMANDS = {
 
   async derive(ctx) {
     const { values } = ctx;
-    const conditions = [];
+    const conditions: string[] = [];
     if (values.expires !== undefined) {
       const at = parseWhen(values.expires);
       if (at === null) throw new UsageError('-e never adds nothing: a derived token can only narrow');
@@ -213,8 +247,7 @@ const COMMANDS = {
     let server;
     if (values.check) {
       const url = resolveUrl(values, ctx.env, ctx.config);
-      const { RestClient } = require('./client');
-      server = (await new RestClient(url).request('POST', '/api/v1/tokens/inspect', { token: decoded.token })).body;
+      server = (await new RestClient(url).call('post', '/api/v1/tokens/inspect', {}, { body: { token: decoded.token } })).body;
     }
     if (values.json) {
       ctx.io.stdout.write(`${JSON.stringify({ id: decoded.id, location: decoded.location, caveats, ...(server ? { server } : {}) }, null, 2)}\n`);
@@ -233,7 +266,7 @@ const COMMANDS = {
       if (server.valid) {
         out.push(`  name:      ${server.name ?? '-'}`);
         out.push(`  owner:     ${server.owner} in org ${server.org}`);
-        out.push(`  may use:   ${server.effectiveRoles.length ? server.effectiveRoles.join(', ') : '(no roles)'}`);
+        out.push(`  may use:   ${server.effectiveRoles?.length ? server.effectiveRoles.join(', ') : '(no roles)'}`);
         out.push(`  root token expires: ${expiryText(server.expiresAt)}`);
       }
     }
@@ -245,7 +278,7 @@ const COMMANDS = {
     const { values } = ctx;
     const org = resolveOrg(values.org, ctx.env, ctx.config);
     const client = await rest(ctx);
-    const tokens = (await client.request('GET', `${orgPath(org)}/tokens${values.all ? '?all=true' : ''}`)).body;
+    const tokens = (await client.call('get', '/api/v1/orgs/{org}/tokens', { org }, { query: values.all ? { all: true } : {} })).body;
     if (values.json) {
       ctx.io.stdout.write(`${JSON.stringify(tokens, null, 2)}\n`);
       return 0;
@@ -257,7 +290,7 @@ const COMMANDS = {
     const rows = tokens.map((t) => [t.id, t.name, t.username, t.roles.join(','), expiryText(t.expiresAt), t.lastUsedAt ? relative(Math.floor(new Date(t.lastUsedAt).getTime() / 1000)) : 'never']);
     const head = ['ID', 'NAME', 'OWNER', 'ROLES', 'EXPIRES', 'LAST USED'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-    const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+    const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
     ctx.io.stdout.write(`${[line(head), ...rows.map(line)].join('\n')}\n`);
     note(ctx, 'Derived tokens are not listed: the server never saw them. Deleting or rotating a root token kills its derivatives.');
     return 0;
@@ -268,7 +301,7 @@ const COMMANDS = {
     const id = await tokenIdFrom(ctx);
     const org = resolveOrg(values.org, ctx.env, ctx.config);
     const client = await rest(ctx);
-    await client.request('DELETE', `${orgPath(org)}/tokens/${encodeURIComponent(id)}`);
+    await client.call('delete', '/api/v1/orgs/{org}/tokens/{id}', { org, id });
     note(ctx, `Deleted token ${id}; tokens derived from it are refused from now on.`);
   },
 
@@ -277,7 +310,7 @@ const COMMANDS = {
     const id = await tokenIdFrom(ctx);
     const org = resolveOrg(values.org, ctx.env, ctx.config);
     const client = await rest(ctx);
-    const res = await client.request('POST', `${orgPath(org)}/tokens/${encodeURIComponent(id)}/rotate`);
+    const res = await client.call('post', '/api/v1/orgs/{org}/tokens/{id}/rotate', { org, id });
     note(ctx, `Rotated token ${id}; the old secret and tokens derived from it are refused from now on.`);
     await emitToken(ctx, res.body.token, values.out || values.file);
   },
@@ -285,7 +318,7 @@ const COMMANDS = {
   async configure(ctx) {
     const { values, positional } = ctx;
     const client = positional[0];
-    if (!['pip', 'twine', 'npm', 'docker'].includes(client)) throw new UsageError('configure needs one of pip, twine, npm, docker');
+    if (!isClient(client)) throw new UsageError('configure needs one of pip, twine, npm, docker');
     const url = resolveUrl(values, ctx.env, ctx.config);
     const org = resolveOrg(values.org, ctx.env, ctx.config);
     const token = await readToken(values.file, ctx.io);
@@ -296,7 +329,7 @@ const COMMANDS = {
   },
 };
 
-async function tokenIdFrom(ctx) {
+async function tokenIdFrom(ctx: Context): Promise<string> {
   const { values, positional } = ctx;
   if (positional[0] && values.file) throw new UsageError('give either an id or -f FILE, not both');
   if (positional[0]) {
@@ -307,13 +340,29 @@ async function tokenIdFrom(ctx) {
   return decode(await readToken(values.file, ctx.io)).id;
 }
 
+const CLIENTS = ['pip', 'twine', 'npm', 'docker'] as const;
+function isClient(name: string | undefined): name is (typeof CLIENTS)[number] {
+  return (CLIENTS as readonly string[]).includes(name ?? '');
+}
+
+/** The version of the packgate package this CLI belongs to (found by walking up; works from src/ and dist/). */
+function version(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'packgate') return pkg.version ?? '0.0.0';
+    }
+    if (path.dirname(dir) === dir) return '0.0.0';
+  }
+}
+
 /** Runs one invocation; returns the exit code (0 ok, 1 failure, 2 usage). */
-async function run(argv, { env = process.env, io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr } } = {}) {
-  const { loadConfig } = require('./config');
+export async function run(argv: string[], { env = process.env as Env, io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr } as CliIo } = {}): Promise<number> {
   let helpKey = 'main';
   try {
     // Global options may come before the command word; they are handed on to the command's parser.
-    const leading = [];
+    const leading: string[] = [];
     let index = 0;
     while (index < argv.length && GLOBAL_OPTIONS[argv[index].split('=')[0]] !== undefined) {
       const takesNext = !argv[index].includes('=');
@@ -329,7 +378,7 @@ async function run(argv, { env = process.env, io = { stdin: process.stdin, stdou
       return command === undefined ? 2 : 0;
     }
     if (command === '--version' || command === '-V') {
-      io.stdout.write(`${require('../../../package.json').version}\n`);
+      io.stdout.write(`${version()}\n`);
       return 0;
     }
     if (command === 'token') {
@@ -343,7 +392,9 @@ async function run(argv, { env = process.env, io = { stdin: process.stdin, stdou
       rest = rest.slice(1);
     } else if (command !== 'configure') throw new UsageError(`unknown command "${command}"`);
     helpKey = command;
-    const { values, positional } = parseArgs(rest, SPECS[command]);
+    const parsed = parseArgs(rest, SPECS[command]);
+    const values = parsed.values as ArgValues & Values;
+    const { positional } = parsed;
     if (values.help) {
       io.stdout.write(`${HELP[command]}\n`);
       return 0;
@@ -354,7 +405,8 @@ async function run(argv, { env = process.env, io = { stdin: process.stdin, stdou
     const config = loadConfig(values, env);
     const code = await COMMANDS[command]({ values, positional, env, io, config });
     return typeof code === 'number' ? code : 0;
-  } catch (error) {
+  } catch (caught) {
+    const error = caught as Error & { status?: number; code?: string };
     if (error instanceof UsageError) {
       io.stderr.write(`packgate: ${error.message}\nRun "packgate ${helpKey === 'main' ? '' : `${['configure'].includes(helpKey) ? '' : 'token '}${helpKey} `}--help" for usage.\n`);
       return 2;
@@ -367,5 +419,3 @@ async function run(argv, { env = process.env, io = { stdin: process.stdin, stdou
     return 1;
   }
 }
-
-module.exports = { run, HELP, WARNING };
