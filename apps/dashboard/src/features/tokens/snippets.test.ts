@@ -26,9 +26,9 @@ describe('clientSnippets', () => {
         'unsafeHttpWhitelist: ["127.0.0.1"]',
       ].join('\n'),
     );
-    expect(s['docker login']).toBe('printenv PACKGATE_TOKEN | docker login 127.0.0.1:8080 -u alice --password-stdin');
+    expect(s['docker login']).toBe('printenv PACKGATE_TOKEN | docker login -u alice --password-stdin 127.0.0.1:8080');
     expect(s['podman / buildah login']).toBe(
-      'printenv PACKGATE_TOKEN | podman login --tls-verify=false 127.0.0.1:8080 -u alice --password-stdin\nprintenv PACKGATE_TOKEN | buildah login --tls-verify=false 127.0.0.1:8080 -u alice --password-stdin',
+      'printenv PACKGATE_TOKEN | podman login --tls-verify=false -u alice --password-stdin 127.0.0.1:8080\nprintenv PACKGATE_TOKEN | buildah login --tls-verify=false -u alice --password-stdin 127.0.0.1:8080',
     );
     for (const code of Object.values(s)) expect(code).not.toMatch(/pgt_|\s-p\s/);
   });

@@ -111,12 +111,13 @@ export function clientSnippets(opts: { publicUrl: string; org: string; username:
     const pushHint = docker === 'write' ? 'pull and push' : 'pull (docker:write to push)';
     snippets.push({
       label: 'docker login',
-      code: `printenv ${TOKEN_VAR} | docker login ${host} -u ${opts.username} --password-stdin`,
+      code: `printenv ${TOKEN_VAR} | docker login -u ${opts.username} --password-stdin ${host}`,
       hint: `Then ${pushHint} ${host}/${opts.org}/<image>:<tag>.${insecure ? ' Plain http: add the host to the daemon\'s insecure-registries (127.0.0.0/8 is by default).' : ''}`,
     });
     snippets.push({
       label: 'podman / buildah login',
-      code: `printenv ${TOKEN_VAR} | podman login${tls} ${host} -u ${opts.username} --password-stdin\nprintenv ${TOKEN_VAR} | buildah login${tls} ${host} -u ${opts.username} --password-stdin`,
+      // buildah takes its options only before the registry
+      code: `printenv ${TOKEN_VAR} | podman login${tls} -u ${opts.username} --password-stdin ${host}\nprintenv ${TOKEN_VAR} | buildah login${tls} -u ${opts.username} --password-stdin ${host}`,
     });
   }
   return snippets;
