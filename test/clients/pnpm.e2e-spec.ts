@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
-import { REPO_ROOT, describeWithClient, missingTool, mustRun, run, snippet, tempDir, writeFiles } from './support/clients';
+import { PACKGATE_CLI, REPO_ROOT, describeWithClient, missingTool, mustRun, run, snippet, tempDir, writeFiles } from './support/clients';
 
 /**
  * pnpm (the repository's devDependency) with the README's setup: the token placeholder in the
@@ -55,6 +55,18 @@ describeWithClient('pnpm', missingTool(PNPM), () => {
       expect(readFileSync(path.join(app, 'node_modules', 'pn-demo', 'index.js'), 'utf8')).toContain('pn-demo');
       expect(await mustRun('node', ['-p', 'require("pn-demo")'], { cwd: app })).toBe('pn-demo\n');
       expect(readFileSync(path.join(app, 'pnpm-lock.yaml'), 'utf8')).toContain('pn-demo');
+    });
+
+    it('installs with the ~/.npmrc that `packgate configure pnpm` writes', async () => {
+      const home = path.join(work.dir, 'home-configured');
+      writeFiles(home, { 'ci.token': `${token}\n` });
+      const configured = await run('node', [PACKGATE_CLI, 'configure', 'pnpm', '-f', path.join(home, 'ci.token')], { env: { HOME: home, PACKGATE_URL: server.url } });
+      expect(configured.code).toBe(0);
+      expect(configured.stdout + configured.stderr).not.toContain(token);
+      const app = project('pn-configured', { name: 'pn-configured', version: '1.0.0', private: true, dependencies: { 'pn-demo': '1.0.0' } });
+      const install = await pnpm(app, ['install', '--store-dir', path.join(work.dir, 'store-configured')], { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), PACKGATE_TOKEN: '' });
+      expect(install.code).toBe(0);
+      expect(await mustRun('node', ['-p', 'require("pn-demo")'], { cwd: app })).toBe('pn-demo\n');
     });
 
     it('ignores a ${VAR} token in the project .npmrc (why the README puts it in the user .npmrc)', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
-import { REPO_ROOT, describeWithClient, missingTool, mustRun, run, snippet, tempDir, writeFiles } from './support/clients';
+import { PACKGATE_CLI, REPO_ROOT, describeWithClient, missingTool, mustRun, run, snippet, tempDir, writeFiles } from './support/clients';
 
 /**
  * yarn 1 (classic) and yarn 4 (berry), both devDependencies of the repository, configured with the
@@ -51,6 +51,19 @@ describeWithClient('yarn 1', missingTool('node', [YARN1, '--version']), () => {
       expect(install.code).toBe(0);
       expect(await mustRun('node', ['-p', 'require("y1-demo")'], { cwd: app })).toBe('y1-demo\n');
       expect(readFileSync(path.join(app, 'yarn.lock'), 'utf8')).toContain(`${server.url}/default/npm/y1-demo/-/y1-demo-1.0.0.tgz`);
+    });
+
+    it('installs with the ~/.npmrc that `packgate configure yarn` writes', async () => {
+      const home = path.join(work.dir, 'home-configured');
+      writeFiles(home, { 'ci.token': `${token}\n` });
+      const configured = await run('node', [PACKGATE_CLI, 'configure', 'yarn', '-f', path.join(home, 'ci.token')], { env: { HOME: home, PACKGATE_URL: server.url } });
+      expect(configured.code).toBe(0);
+      expect(configured.stdout + configured.stderr).not.toContain(token);
+      expect(readFileSync(path.join(home, '.npmrc'), 'utf8')).toContain(`//${server.host}/default/npm/:always-auth=true`);
+      const app = project('y1-configured', { 'package.json': manifest('y1-configured', { private: true, dependencies: { 'y1-demo': '1.0.0' } }) });
+      const install = await yarn(app, ['install'], home);
+      expect(install.code).toBe(0);
+      expect(await mustRun('node', ['-p', 'require("y1-demo")'], { cwd: app })).toBe('y1-demo\n');
     });
 
     it('sends no token for an unscoped package without always-auth (why the snippet has it)', async () => {

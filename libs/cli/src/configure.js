@@ -1,6 +1,6 @@
 'use strict';
 /**
- * `packgate configure pip|twine|npm|docker`: writes a token into the client's own config file for
+ * `packgate configure pip|twine|npm|pnpm|yarn|docker`: writes a token into the client's own config file for
  * this server and org. Files are written 0600; the secret is never printed.
  */
 const fs = require('node:fs');
@@ -85,13 +85,14 @@ function twine({ url, org, token, file, env, name }) {
   return { file: target, summary: `twine repository "${repo}" → ${repository}`, hint: `twine upload -r ${repo} dist/*` };
 }
 
-function npm({ url, org, token, file, env, scope, makeDefault }) {
+function npm({ url, org, token, file, env, scope, makeDefault, alwaysAuth }) {
   const target = file || env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || path.join(home(env), '.npmrc');
   const registry = `${url}/${encodeURIComponent(org)}/npm/`;
   const nerf = registry.replace(/^https?:/, '');
   const set = new Map([[`${nerf}:_authToken`, token]]);
   if (scope) set.set(`${scope.startsWith('@') ? scope : `@${scope}`}:registry`, registry);
   if (makeDefault) set.set('registry', registry);
+  if (alwaysAuth) set.set(`${nerf}:always-auth`, 'true');
   const lines = readIfExists(target).split('\n').filter((line, i, all) => !(i === all.length - 1 && line === ''));
   const kept = lines.filter((line) => {
     const eq = line.indexOf('=');
@@ -101,6 +102,18 @@ function npm({ url, org, token, file, env, scope, makeDefault }) {
   writeSecretFile(target, `${kept.join('\n')}\n`);
   const how = scope ? `npm install ${scope.startsWith('@') ? scope : `@${scope}`}/<name>` : makeDefault ? 'npm install <name>' : `npm install --registry ${registry} <name>`;
   return { file: target, summary: `npm token for ${registry}${scope ? `, scope ${scope} → this registry` : ''}${makeDefault ? ', default registry' : ''}`, hint: how };
+}
+
+/** pnpm reads the same user .npmrc (and, unlike npm, no token placeholder from a project .npmrc). */
+function pnpm(options) {
+  const result = npm(options);
+  return { ...result, hint: result.hint.replace(/^npm install/, 'pnpm add') };
+}
+
+/** yarn 1 reads the user .npmrc too, but sends the token for unscoped packages only with always-auth. */
+function yarn(options) {
+  const result = npm({ ...options, alwaysAuth: true });
+  return { ...result, summary: `${result.summary}, always-auth (yarn 1)`, hint: `${result.hint.replace(/^npm install/, 'yarn add')}   (yarn 4 reads .yarnrc.yml instead: see the README)` };
 }
 
 function docker({ url, token, file, env }) {
@@ -121,4 +134,4 @@ function docker({ url, token, file, env }) {
   return { file: target, summary: `registry ${host} (podman, skopeo, buildah read this file; docker: --config or ~/.docker/config.json)`, hint: `podman pull ${host}/<org>/<image>:<tag>` };
 }
 
-module.exports = { pip, twine, npm, docker, iniSet, iniList };
+module.exports = { pip, twine, npm, pnpm, yarn, docker, iniSet, iniList };

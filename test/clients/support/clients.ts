@@ -6,6 +6,7 @@ import { clientSnippets } from '../../../apps/dashboard/src/features/tokens/snip
 import type { TestServer } from '../../support/server';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const PACKGATE_CLI = path.join(REPO_ROOT, 'bin', 'packgate.js');
 
 export interface RunResult {
   code: number;
