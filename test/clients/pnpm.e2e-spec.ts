@@ -57,6 +57,13 @@ describeWithClient('pnpm', missingTool(PNPM), () => {
       expect(readFileSync(path.join(app, 'pnpm-lock.yaml'), 'utf8')).toContain('pn-demo');
     });
 
+    it('npm installs what pnpm published, from the same user and project .npmrc', async () => {
+      const app = project('npm-app', { name: 'npm-app', version: '1.0.0', private: true, dependencies: { 'pn-demo': '1.0.0' } });
+      const install = await run('npm', ['install', '--no-audit', '--no-fund', '--cache', path.join(work.dir, 'npm-cache')], { cwd: app, env: { HOME: path.join(work.dir, 'home'), PACKGATE_TOKEN: token } });
+      expect(install.code).toBe(0);
+      expect(await mustRun('node', ['-p', 'require("pn-demo")'], { cwd: app })).toBe('pn-demo\n');
+    });
+
     it('installs with the ~/.npmrc that `packgate configure pnpm` writes', async () => {
       const home = path.join(work.dir, 'home-configured');
       writeFiles(home, { 'ci.token': `${token}\n` });

@@ -88,6 +88,14 @@ describeWithClient('poetry', missingTool('poetry'), () => {
       expect(existsSync(path.join(site, 'po_demo', '__init__.py'))).toBe(true);
     });
 
+    it('pip installs what poetry published, with the dashboard\'s pip snippet', async () => {
+      const target = path.join(work.dir, 'pip-target');
+      // PIP_CONFIG_FILE=/dev/null rather than --isolated: the snippet hands pip its index through PIP_INDEX_URL.
+      const code = snippet(server, 'pip', ['pypi:read']).replace('pip install <package>', `python3 -m pip install --no-input --disable-pip-version-check --no-cache-dir --target ${target} po-demo`);
+      await mustRunSnippet(code, { env: { PACKGATE_TOKEN: token, PIP_CONFIG_FILE: '/dev/null' } });
+      expect(existsSync(path.join(target, 'po_demo', '__init__.py'))).toBe(true);
+    });
+
     it('a wrong token is refused on publish and on install', async () => {
       const pkg = writeFiles(path.join(work.dir, 'po-wrong'), {
         'pyproject.toml': PYPROJECT('po-wrong', 'packages = [{ include = "po_wrong" }]\n'),
