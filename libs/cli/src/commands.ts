@@ -28,7 +28,7 @@ Commands:
   token list       list your root tokens (derived tokens are never known to the server)
   token delete     delete a root token (and so every token derived from it)
   token rotate     new secret for a root token (the old one and its derivatives die)
-  configure pip|twine|npm|docker   write a token into that client's config (mode 0600)
+  configure pip|twine|npm|pnpm|yarn|docker   write a token into that client's config (mode 0600)
 
 Run "packgate <command> --help" for details.
 
@@ -96,13 +96,15 @@ With -f FILE the id is taken from the token in FILE and the new token is written
 ${WARNING}
 
 ${GLOBAL_HELP}`,
-  configure: `Usage: packgate configure <pip|twine|npm|docker> [-f FILE] [-o ORG] [--path CONFIG] [options]
+  configure: `Usage: packgate configure <pip|twine|npm|pnpm|yarn|docker> [-f FILE] [-o ORG] [--path CONFIG] [options]
 
 Writes a token (from -f FILE or stdin) into the client's own config for this server and org, with
 file mode 0600. The secret is never printed.
   pip      pip.conf [global] index-url (PIP_CONFIG_FILE, else ~/.config/pip/pip.conf); --extra: extra-index-url
   twine    ~/.pypirc repository (name "packgate", --name N): twine upload -r packgate dist/*
   npm      ~/.npmrc (NPM_CONFIG_USERCONFIG) //host/<org>/npm/:_authToken; --scope @acme maps a scope, --default sets registry
+  pnpm     the same ~/.npmrc (pnpm ignores token placeholders in a project .npmrc)
+  yarn     the same ~/.npmrc plus //host/<org>/npm/:always-auth=true (yarn 1; yarn 4 reads .yarnrc.yml)
   docker   containers auth.json (REGISTRY_AUTH_FILE, else ~/.config/containers/auth.json) for podman/skopeo/buildah
   -f, --file FILE   token file (- or absent: stdin)
   -o, --org ORG     org
@@ -318,7 +320,7 @@ const COMMANDS: Record<string, Command> = {
   async configure(ctx) {
     const { values, positional } = ctx;
     const client = positional[0];
-    if (!isClient(client)) throw new UsageError('configure needs one of pip, twine, npm, docker');
+    if (!isClient(client)) throw new UsageError('configure needs one of pip, twine, npm, pnpm, yarn, docker');
     const url = resolveUrl(values, ctx.env, ctx.config);
     const org = resolveOrg(values.org, ctx.env, ctx.config);
     const token = await readToken(values.file, ctx.io);
@@ -340,7 +342,7 @@ async function tokenIdFrom(ctx: Context): Promise<string> {
   return decode(await readToken(values.file, ctx.io)).id;
 }
 
-const CLIENTS = ['pip', 'twine', 'npm', 'docker'] as const;
+const CLIENTS = ['pip', 'twine', 'npm', 'pnpm', 'yarn', 'docker'] as const;
 function isClient(name: string | undefined): name is (typeof CLIENTS)[number] {
   return (CLIENTS as readonly string[]).includes(name ?? '');
 }

@@ -1,5 +1,5 @@
 /**
- * `packgate configure pip|twine|npm|docker`: writes a token into the client's own config file for
+ * `packgate configure pip|twine|npm|pnpm|yarn|docker`: writes a token into the client's own config file for
  * this server and org. Files are written 0600; the secret is never printed.
  */
 import * as fs from 'node:fs';
@@ -104,13 +104,14 @@ export function twine({ url, org, token, file, env, name }: ConfigureInput): Con
   return { file: target, summary: `twine repository "${repo}" → ${repository}`, hint: `twine upload -r ${repo} dist/*` };
 }
 
-export function npm({ url, org, token, file, env, scope, makeDefault }: ConfigureInput): ConfigureResult {
+export function npm({ url, org, token, file, env, scope, makeDefault, alwaysAuth }: ConfigureInput & { alwaysAuth?: boolean }): ConfigureResult {
   const target = file || env.NPM_CONFIG_USERCONFIG || env.npm_config_userconfig || path.join(home(env), '.npmrc');
   const registry = `${url}/${encodeURIComponent(org)}/npm/`;
   const nerf = registry.replace(/^https?:/, '');
   const set = new Map([[`${nerf}:_authToken`, token]]);
   if (scope) set.set(`${scope.startsWith('@') ? scope : `@${scope}`}:registry`, registry);
   if (makeDefault) set.set('registry', registry);
+  if (alwaysAuth) set.set(`${nerf}:always-auth`, 'true');
   const lines = readIfExists(target).split('\n').filter((line, i, all) => !(i === all.length - 1 && line === ''));
   const kept = lines.filter((line) => {
     const eq = line.indexOf('=');
@@ -120,6 +121,18 @@ export function npm({ url, org, token, file, env, scope, makeDefault }: Configur
   writeSecretFile(target, `${kept.join('\n')}\n`);
   const how = scope ? `npm install ${scope.startsWith('@') ? scope : `@${scope}`}/<name>` : makeDefault ? 'npm install <name>' : `npm install --registry ${registry} <name>`;
   return { file: target, summary: `npm token for ${registry}${scope ? `, scope ${scope} → this registry` : ''}${makeDefault ? ', default registry' : ''}`, hint: how };
+}
+
+/** pnpm reads the same user .npmrc (and, unlike npm, no token placeholder from a project .npmrc). */
+export function pnpm(options: ConfigureInput): ConfigureResult {
+  const result = npm(options);
+  return { ...result, hint: result.hint.replace(/^npm install/, 'pnpm add') };
+}
+
+/** yarn 1 reads the user .npmrc too, but sends the token for unscoped packages only with always-auth. */
+export function yarn(options: ConfigureInput): ConfigureResult {
+  const result = npm({ ...options, alwaysAuth: true });
+  return { ...result, summary: `${result.summary}, always-auth (yarn 1)`, hint: `${result.hint.replace(/^npm install/, 'yarn add')}   (yarn 4 reads .yarnrc.yml instead: see the README)` };
 }
 
 export function docker({ url, token, file, env }: ConfigureInput): ConfigureResult {

@@ -10,7 +10,7 @@ export function SecretPanel({ token, rotated, onDone }: { token: TokenWithSecret
   const heading = useRef<HTMLHeadingElement>(null);
   const inputId = useId();
   useEffect(() => heading.current?.focus(), [token.token]);
-  const snippets = clientSnippets({ publicUrl: publicUrlOf(info), org, token: token.token, username: token.username || me.username });
+  const snippets = clientSnippets({ publicUrl: publicUrlOf(info), org, username: token.username || me.username, roles: token.roles });
 
   return (
     <section className="card secret" aria-labelledby={`${inputId}-h`}>

@@ -79,9 +79,11 @@ describe('TokensPage', () => {
     expect(post.body).toMatchObject({ name: 'reader', roles: ['api', 'pypi:read'] });
     expect(new Date((post.body as { expiresAt: string }).expiresAt).getFullYear()).toBe(2099);
 
-    expect(screen.getByText('pip install --index-url https://__token__:pgt_SECRET123@pkg.example.com/default/pypi/simple/ <package>')).toBeInTheDocument();
-    expect(screen.getByText(/registry=https:\/\/pkg\.example\.com\/default\/npm\//)).toBeInTheDocument();
-    expect(screen.getByText('docker login pkg.example.com -u admin -p pgt_SECRET123')).toBeInTheDocument();
+    // snippets for what the token's roles allow (pypi:read), reading the token from the environment
+    expect(screen.getByText(/export PIP_INDEX_URL="https:\/\/__token__:\$\{PACKGATE_TOKEN\}@pkg\.example\.com\/default\/pypi\/simple\/"/)).toBeInTheDocument();
+    expect(screen.queryByText(/twine upload/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/npmAuthToken|docker login/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/pgt_SECRET123/)).not.toBeInTheDocument();
     // the list is refreshed and never contains the secret
     expect(await screen.findByRole('rowheader', { name: 'reader' })).toBeInTheDocument();
 
