@@ -5,7 +5,7 @@ import { OCI_CONFIG, OCI_EMPTY, OCI_INDEX, OCI_LAYER, OCI_MANIFEST, RegistryClie
 
 /**
  * Mirrors the checks of the OCI distribution-spec conformance suite (conformance/: pull, push,
- * content discovery, content management; ../shared/docs/clients.md §4.10) — the Go suite cannot be
+ * content discovery, content management; docs/clients.md) — the Go suite cannot be
  * built offline here — run through the Bearer token flow with Basic credentials at the realm.
  */
 forEachDatabase('OCI conformance', (database) => {

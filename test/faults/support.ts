@@ -72,19 +72,4 @@ export function stalledRequest(url: string, method: string, headers: Record<stri
   return req;
 }
 
-export function npmPublishBody(name: string, version: string, tarball: Buffer): string {
-  return JSON.stringify({
-    _id: name,
-    name,
-    'dist-tags': { latest: version },
-    versions: {
-      [version]: {
-        name,
-        version,
-        _id: `${name}@${version}`,
-        dist: { integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, shasum: createHash('sha1').update(tarball).digest('hex'), tarball: `http://x/${name}/-/${name}-${version}.tgz` },
-      },
-    },
-    _attachments: { [`${name}-${version}.tgz`]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
-  });
-}
+export { npmPublishBody } from '../support/npm-publish';

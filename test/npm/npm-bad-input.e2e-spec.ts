@@ -4,25 +4,11 @@ import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
 import { NpmWorkspace } from './npm-cli';
+import { npmPublishDocument } from '../support/npm-publish';
 
-/** A publish body shaped exactly like libnpmpublish's (clients.md §3.4). */
+/** A publish body shaped like libnpmpublish's, changed by `change` (docs/clients.md). */
 function publishBody(name: string, version: string, tarball: Buffer, change: (doc: any) => void = () => undefined): string {
-  const doc: any = {
-    _id: name,
-    name,
-    description: 'bad input test',
-    'dist-tags': { latest: version },
-    access: null,
-    versions: {
-      [version]: {
-        name,
-        version,
-        _id: `${name}@${version}`,
-        dist: { integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, shasum: createHash('sha1').update(tarball).digest('hex'), tarball: `http://x/${name}/-/${name}-${version}.tgz` },
-      },
-    },
-    _attachments: { [`${name}-${version}.tgz`]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
-  };
+  const doc = npmPublishDocument(name, version, tarball);
   change(doc);
   return JSON.stringify(doc);
 }

@@ -6,6 +6,7 @@ import { ApiClient, makeToken, makeUser } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
 import { basicAuth, buildDist, multipartBody, twineUpload } from '../pypi/support/clients';
 import { OCI_MANIFEST, RegistryClient, digestOf, imageManifest } from '../docker/support/registry-client';
+import { npmPublishDocument } from '../support/npm-publish';
 
 /**
  * Concurrent writers must neither lose data nor refuse correct requests: every request of a burst
@@ -118,20 +119,7 @@ forEachDatabase('concurrent uploads', (database) => {
       const publish = (i: number) => {
         const version = `1.0.${i}`;
         const tarball = randomBytes(512);
-        const doc = {
-          _id: name,
-          name,
-          'dist-tags': { [`tag-${i}`]: version },
-          versions: {
-            [version]: {
-              name,
-              version,
-              _id: `${name}@${version}`,
-              dist: { integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`, shasum: createHash('sha1').update(tarball).digest('hex'), tarball: `http://x/${name}/-/${name}-${version}.tgz` },
-            },
-          },
-          _attachments: { [`${name}-${version}.tgz`]: { content_type: 'application/octet-stream', data: tarball.toString('base64'), length: tarball.length } },
-        };
+        const doc = npmPublishDocument(name, version, tarball, { [`tag-${i}`]: version });
         return fetch(`${server.url}/default/npm/${name}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${npmToken}` }, body: JSON.stringify(doc) }).then(async (res) => `${res.status} ${res.status === 200 || res.status === 201 ? '' : await res.text()}`);
       };
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => publish(i)));

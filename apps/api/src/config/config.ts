@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 
-/** Settings read from the environment (design.md §6, README "Configuration"). */
+/** Settings read from the environment (README "Configuration"). */
 export interface PackgateConfig {
   port: number;
   host: string;

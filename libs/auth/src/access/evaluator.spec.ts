@@ -3,7 +3,7 @@ import { can, canCreatorGrant, effectiveRoles } from './evaluator';
 import { ANONYMOUS, Principal, TokenPrincipal, UserPrincipal } from './principal';
 import type { Restriction } from './restriction';
 
-/** The roles table of design.md §3, row by row: each rule allowed and denied per credential kind. */
+/** The roles table (README "Access control"), row by row: each rule allowed and denied per credential kind. */
 
 const user = (roles: string[], options: Partial<UserPrincipal> = {}, org = 'acme'): UserPrincipal => ({
   kind: 'user',

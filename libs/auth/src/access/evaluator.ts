@@ -21,7 +21,7 @@ const allow = (reason: string): Decision => ({ allowed: true, reason });
 const deny = (reason: string): Decision => ({ allowed: false, reason });
 
 /**
- * The one permission evaluator (design.md §3). Every format controller, REST service and guard asks
+ * The one permission evaluator. Every format controller, REST service and guard asks
  * it; nothing else interprets roles. Restrictions (caveats, registry scopes) are checked first and can
  * only deny; roles decide afterwards.
  */
@@ -97,7 +97,7 @@ export function isMembershipRole(role: string): boolean {
   return !TOKEN_ONLY_ROLES.includes(role) && (isStandardRole(role) || parsePackageRole(role) !== null);
 }
 
-/** Users reach REST through a dashboard session, tokens through role `api` (design.md §3). */
+/** Users reach REST through a dashboard session, tokens through role `api`. */
 function decideRestGate(principal: Principal): Decision {
   if (principal.kind === 'anonymous') return deny('authentication required');
   if (principal.kind === 'user') {

@@ -1,5 +1,5 @@
 /**
- * The role vocabulary of design.md §3, defined once. Roles are strings evaluated inside one org:
+ * The role vocabulary (README "Access control"), defined once. Roles are strings evaluated inside one org:
  * standard roles, plus `<type>:<package>:read|write` roles that exist for packages in `package` mode.
  */
 export const PACKAGE_TYPES = ['pypi', 'npm', 'docker'] as const;

@@ -5,7 +5,7 @@ import { User } from './user.entity';
 
 /**
  * A root token. The secret is never stored: the macaroon's root key is derived from the server
- * secret, the id and `nonce` (design.md §4), so rotating the nonce kills the token and everything
+ * secret, the id and `nonce`, so rotating the nonce kills the token and everything
  * derived from it.
  */
 @Entity('access_token')

@@ -2,7 +2,7 @@ import { base64ToBytes, bytesToBase64, importMacaroon, newMacaroon } from 'macar
 import type { Macaroon } from 'macaroon';
 import { MAX_TOKEN_LENGTH, TOKEN_PREFIX, TokenFormatError, attenuateToken, decodeToken, deriveRootKey, encodeMacaroonV2, looksLikeToken, mintToken, verifyTokenSignature } from './token-codec';
 
-/** The token format of design.md §4: pgt_ + base64url(macaroon v2 binary), HMAC chain over the caveats. */
+/** The token format of docs/architecture.md: pgt_ + base64url(macaroon v2 binary), HMAC chain over the caveats. */
 
 type ThirdPartyCapable = { addThirdPartyCaveat(rootKey: Uint8Array, id: string, location: string): void };
 

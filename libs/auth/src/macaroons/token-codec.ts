@@ -3,7 +3,7 @@ import { base64ToBytes, bytesToBase64, importMacaroon, newMacaroon } from 'macar
 import type { Macaroon } from 'macaroon';
 
 /**
- * Packgate access tokens: `pgt_` + base64url(macaroon v2 binary) (design.md §4). The identifier is
+ * Packgate access tokens: `pgt_` + base64url(macaroon v2 binary). The identifier is
  * the token record id; the root key is HMAC-SHA256(server secret, id ‖ nonce), so the database alone
  * cannot mint tokens and a new nonce kills every token derived from the old one.
  */

@@ -4,7 +4,7 @@ import { isRecord } from './publish-document';
 
 /**
  * A PUT without a tarball edits metadata (pure). npm sends back the whole document it read with
- * `?write=true`, changed (clients.md §3.5):
+ * `?write=true`, changed (docs/clients.md):
  * - `npm deprecate` / `undeprecate`: `PUT /<name>`, `versions[v].deprecated` set (`""` clears it);
  * - `npm unpublish p@v`: `PUT /<name>/-rev/<rev>` with that version left out.
  */

@@ -38,7 +38,7 @@ const MAX_CIDRS = 16;
 /**
  * The npm v1 tokens API mapped onto Packgate tokens of the caller's org. Managing tokens with a
  * token is the evaluator's `org:manage-own-tokens`, which needs role `api` on the calling token
- * (design.md §3) — the same rule as the REST API. New tokens get `npm:write` (or `npm:read` with
+ * — the same rule as the REST API. New tokens get `npm:write` (or `npm:read` with
  * `--read-only`); what they may hold, how long they live and which caveats they carry is the
  * shared issuance policy, as for the REST API.
  */

@@ -14,7 +14,7 @@ import { PublishService } from './publish.service';
 import { SearchService } from './search.service';
 
 /**
- * The npm registry at `/{org}/npm/` (design.md §5): wire protocol only, on top of the core package
+ * The npm registry at `/{org}/npm/`: wire protocol only, on top of the core package
  * service, the global auth group and the one evaluator.
  */
 @Module({})

@@ -5,7 +5,7 @@ import { isValidVersion } from './npm-names';
 /**
  * What an `npm publish` document asks for, checked against the URL (pure). The body is
  * `{_id, name, description, dist-tags, versions: {<v>: manifest}, access, _attachments: {<file>:
- * {content_type, data, length}}}` (libnpmpublish publish.js, clients.md §3.4).
+ * {content_type, data, length}}}` (libnpmpublish publish.js, docs/clients.md).
  */
 export interface PublishPlan {
   version: string;

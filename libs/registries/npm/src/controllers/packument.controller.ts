@@ -13,7 +13,7 @@ import { routeName } from './route-names';
 /**
  * Package documents: read, publish, metadata edits, whole-package unpublish.
  * Registry API: https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md and
- * docs/responses/package-metadata.md; request sequences observed with npm 11.19 (clients.md §3).
+ * docs/responses/package-metadata.md; request sequences observed with npm 11.19 (docs/clients.md).
  *
  * install / view:   GET /<name>   (scoped: /@scope%2fname)
  *                   Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, *\/*
