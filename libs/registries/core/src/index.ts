@@ -10,3 +10,4 @@ export * from './package-contents';
 export * from './faults/dependency-failure';
 export * from './json-depth';
 export * from './transaction-retry';
+export * from './http/answer-after-drain';

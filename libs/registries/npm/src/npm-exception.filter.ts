@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
+import { PayloadTooLargeError, RegistryError, answerAfterDrain, classifyDependencyFailure } from '@packgate/registries/core';
 import { tokenHint } from './npm-errors';
 import { registryUrl } from './npm-urls';
 
@@ -33,6 +33,10 @@ export class NpmExceptionFilter implements ExceptionFilter {
       return;
     }
     const [status, error] = this.describe(exception, req);
+    if (exception instanceof PayloadTooLargeError) {
+      answerAfterDrain(req, () => res.status(status).json({ error }));
+      return;
+    }
     res.status(status).json({ error });
   }
 
