@@ -8,11 +8,14 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+/** Scripts in this folder that are not bench sections. */
+const NOT_SECTIONS = new Set(['run.js', 'seed.js']);
+
 async function main() {
   const wanted = process.argv.slice(2);
   const sections = fs
     .readdirSync(__dirname)
-    .filter((file) => file.endsWith('.js') && file !== 'run.js' && !file.startsWith('_'))
+    .filter((file) => file.endsWith('.js') && !NOT_SECTIONS.has(file) && !file.startsWith('_'))
     .map((file) => file.slice(0, -3))
     .filter((name) => wanted.length === 0 || wanted.includes(name))
     .sort();
