@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const { createApp } = await import('./app.factory');
+  const { flushLogs } = await import('./logging/log-destination');
   let app;
   try {
     app = await createApp(config);
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     process.stderr.write(`packgate: cannot start (${describeDatabase(config)}): ${(error as Error).message.split('\n')[0]}\n`);
     process.exit(1);
   }
+  flushLogs();
   process.stdout.write(`Packgate listening on ${config.publicUrl} (database ${describeDatabase(config)}, data ${config.dataDir})\n`);
 }
 
