@@ -54,8 +54,8 @@ function stop(child) {
   });
 }
 
-/** The built server (dist/) on a free loopback port with its own data dir. */
-async function startPackgate(dataDir, adminPassword) {
+/** The built server (dist/) on a free loopback port with its own data dir (SQLite unless `env` names a DATABASE_URL). */
+async function startPackgate(dataDir, adminPassword, env = {}) {
   const port = await freePort();
   const main = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
   if (!fs.existsSync(main)) throw new Error('dist/ missing: run `npm run build:api` first');
@@ -63,7 +63,7 @@ async function startPackgate(dataDir, adminPassword) {
   // BENCH_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), main], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(`${url}/healthz`, child);
