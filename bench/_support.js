@@ -54,8 +54,8 @@ function stop(child) {
   });
 }
 
-/** The built server (dist/) on a free loopback port with its own data dir. */
-async function startPackgate(dataDir, adminPassword) {
+/** The built server (dist/) on a free loopback port with its own data dir (SQLite unless `env` names a DATABASE_URL). */
+async function startPackgate(dataDir, adminPassword, env = {}) {
   const port = await freePort();
   const main = path.join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
   if (!fs.existsSync(main)) throw new Error('dist/ missing: run `npm run build:api` first');
@@ -63,7 +63,7 @@ async function startPackgate(dataDir, adminPassword) {
   // BENCH_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), main], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(`${url}/healthz`, child);
@@ -86,6 +86,67 @@ async function startPlainFileServer(file) {
     child.once('exit', (code) => reject(new Error(`plain file server exited with ${code}`)));
   });
   return { child, url: `http://127.0.0.1:${port}/file` };
+}
+
+/** nginx's binary, if installed (`apt-get install nginx`): the reference for large downloads. */
+function nginxBinary() {
+  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/local/nginx/sbin/nginx']) if (fs.existsSync(candidate)) return candidate;
+  return null;
+}
+
+/**
+ * nginx (one worker, sendfile, keep-alive) serving `file` at /file on loopback; null when nginx is
+ * not installed. Its files live in `workDir`.
+ */
+async function startNginx(file, workDir) {
+  const binary = nginxBinary();
+  if (!binary) return null;
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(workDir, 'nginx-'));
+  const conf = path.join(dir, 'nginx.conf');
+  const temp = (name) => `${name} ${path.join(dir, name.replace(/_path$/, ''))};`;
+  fs.writeFileSync(
+    conf,
+    [
+      // As root, workers would run as nobody and could not read the bench's private temp dirs.
+      process.getuid && process.getuid() === 0 ? 'user root;' : '',
+      'worker_processes 1;',
+      'daemon off;',
+      `pid ${path.join(dir, 'nginx.pid')};`,
+      `error_log ${path.join(dir, 'error.log')} warn;`,
+      'events { worker_connections 1024; }',
+      'http {',
+      '  access_log off;',
+      '  sendfile on; tcp_nopush on; keepalive_requests 1000000;',
+      ...['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path'].map((name) => `  ${temp(name)}`),
+      `  server { listen 127.0.0.1:${port}; location = /file { default_type application/octet-stream; alias ${file}; } }`,
+      '}',
+      '',
+    ].join('\n'),
+  );
+  const child = spawn(binary, ['-e', path.join(dir, 'error.log'), '-p', dir, '-c', conf], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const url = `http://127.0.0.1:${port}/file`;
+  await waitFor(url, child);
+  return { child, url, name: 'nginx' };
+}
+
+/** The reference server for large downloads: nginx when installed, else the plain Node file server (named in the row). */
+async function startReferenceFileServer(file, workDir) {
+  const nginx = await startNginx(file, workDir);
+  if (nginx) return nginx;
+  const plain = await startPlainFileServer(file);
+  return { ...plain, name: 'plain Node file server (nginx not installed)' };
+}
+
+/**
+ * One row of the targets table printed at the end of `npm run bench`: Packgate's figure and the
+ * peer's from the same run, their ratio, and whether the goal is met. `peerSource: 'issue'` marks
+ * a peer figure quoted from the performance issue rather than measured now. `met` is decided by
+ * the section (ratio goals, p99 limits); null when the peer was not available.
+ */
+function targetRow({ target, unit, packgate, peer = null, peerName, peerSource = 'run', ratio, goal, met }) {
+  const computed = ratio !== undefined ? ratio : peer ? packgate / peer : null;
+  return { target, unit, packgate, peer, peerName, peerSource, ratio: computed, goal, met: met === undefined ? null : met };
 }
 
 /** JSON call to the Packgate admin API; returns the parsed body and the session cookie if set. */
@@ -158,4 +219,4 @@ async function bestOfRounds(sides, metric = 'rps') {
 /** The header line naming the rows measured with bestOfRounds. */
 const bestOfNote = (what) => `${what}: best of ${ROUNDS} rounds of ${ROUND_SECONDS} s each, Packgate and reference measured alternately`;
 
-module.exports = { ROOT, DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate, startPlainFileServer, rest, measure, downloadRate, bestOfRounds, bestOfNote };
+module.exports = { ROOT, DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate, startPlainFileServer, startNginx, startReferenceFileServer, targetRow, rest, measure, downloadRate, bestOfRounds, bestOfNote };

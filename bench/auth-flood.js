@@ -12,7 +12,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { basic, stop, startPackgate, rest, measure, bestOfRounds, ROUNDS, ROUND_SECONDS } = require('./_support');
+const { basic, stop, startPackgate, rest, measure, bestOfRounds, targetRow, ROUNDS, ROUND_SECONDS } = require('./_support');
 
 const ADDRESSES = 40;
 
@@ -102,7 +102,8 @@ async function run() {
         summary,
       ].join('\n') + '\n',
     );
-    return { ...figures, summary };
+    const targets = [targetRow({ target: 'token requests during a password flood', unit: 'req/s', packgate: flooded.rps, peer: quiet.rps, peerName: 'same server, quiet', goal: '>= 0.80x', met: ratio >= 0.8 })];
+    return { ...figures, summary, targets };
   } finally {
     await stop(server.child);
     fs.rmSync(work, { recursive: true, force: true });

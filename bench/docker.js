@@ -19,7 +19,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate: startServer, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
+const { DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate: startServer, targetRow, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
 
 const VERDACCIO_JWT_RPS = 740;
 const MiB = 1024 * 1024;
@@ -216,6 +216,12 @@ async function run() {
     }
     process.stdout.write(`manifest reads vs Verdaccio JWT packuments (${VERDACCIO_JWT_RPS}/s): ${figures.manifestVsVerdaccioJwt.toFixed(1)}x (target ≥ 2x)\n`);
     if (theirs) process.stdout.write(`blob reads vs distribution: ${figures.blobGetVsDistribution.toFixed(2)}x (target ≥ 1); pushes: ${figures.pushVsDistribution.toFixed(2)}x (target ≥ 1)\n`);
+    const peerName = theirs ? theirs.name : 'distribution (not installed)';
+    figures.targets = [
+      targetRow({ target: 'Docker manifest reads', unit: 'req/s', packgate: ours.manifestRps, peer: VERDACCIO_JWT_RPS, peerName: 'Verdaccio JWT packuments', peerSource: 'issue', goal: '>= 2x', met: ours.manifestRps >= 2 * VERDACCIO_JWT_RPS }),
+      targetRow({ target: 'Docker blob GET 50 MiB', unit: 'MiB/s', packgate: ours.blobGetMBps, peer: theirs ? theirs.blobGetMBps : null, peerName, goal: '>= 1x', met: theirs ? ours.blobGetMBps >= theirs.blobGetMBps : null }),
+      targetRow({ target: 'Docker push 200 MiB (skopeo)', unit: 'MB/s', packgate: ours.pushMBps, peer: theirs ? theirs.pushMBps : null, peerName, goal: '>= 1x', met: theirs ? ours.pushMBps >= theirs.pushMBps : null }),
+    ];
     return figures;
   } finally {
     for (const registry of started) await stop(registry.child);

@@ -5,11 +5,14 @@
  * a few seconds each (autocannon):
  *   - authenticated packument GETs/s: Packgate token vs Verdaccio JWT;
  *   - rejected-token requests/s (revoked / forged token → 401) on both;
- *   - tarball MB/s from Packgate vs a plain Node http server streaming the same blob file;
+ *   - packument GETs at 2 and at 64 connections (req/s and p99) on both;
+ *   - tarball MB/s from Packgate vs nginx serving the same blob file (the plain Node http server
+ *     when nginx is not installed);
  *   (packuments and tarballs: alternating rounds, best of BENCH_ROUNDS each; see _support.js)
  *   - median `npm publish` seconds on both.
  * Issue 4 reference: Verdaccio ≈ 740 packument req/s with a JWT, 11/s with Basic. Targets:
- * packuments ≥ 2 × Verdaccio JWT; tarballs ≥ 90 % of the plain server; publish no slower than Verdaccio.
+ * packuments ≥ 2 × Verdaccio JWT at -c2 and -c64 with p99 ≤ 5 ms / 50 ms; rejected tokens ≥ 2 ×
+ * Verdaccio; tarballs ≥ 90 % of nginx; publish no slower than Verdaccio.
  * Build first: `npm run build:api` (npm run bench does it).
  */
 'use strict';
@@ -18,7 +21,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { ROOT, stop, waitFor, freePort, startPackgate, startPlainFileServer, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
+const { ROOT, stop, waitFor, freePort, startPackgate, startReferenceFileServer, targetRow, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
 
 const PUBLISH_RUNS = Number(process.env.BENCH_NPM_PUBLISHES || 5);
 const TARBALL_MB = Number(process.env.BENCH_NPM_TARBALL_MB || 20);
@@ -135,6 +138,12 @@ async function run() {
     const full = await bestOfRounds({ packgate: packument('packument (full), Packgate token', packgate, FULL_ACCEPT), verdaccio: packument('packument (full), Verdaccio JWT', verdaccio, FULL_ACCEPT) });
     const corgi = await bestOfRounds({ packgate: packument('packument (corgi), Packgate token', packgate, CORGI_ACCEPT), verdaccio: packument('packument (corgi), Verdaccio JWT', verdaccio, CORGI_ACCEPT) });
     const rows = [full.packgate, full.verdaccio, corgi.packgate, corgi.verdaccio];
+    const atConnections = {};
+    for (const connections of [2, 64]) {
+      const side = (title, target) => (seconds) => measure(title, { url: `${target.registry}${packumentPath}`, duration: seconds, connections, headers: { authorization: `Bearer ${target.token}`, accept: CORGI_ACCEPT } });
+      atConnections[connections] = await bestOfRounds({ packgate: side(`packument (corgi) -c${connections}, Packgate token`, packgate), verdaccio: side(`packument (corgi) -c${connections}, Verdaccio JWT`, verdaccio) });
+      rows.push(atConnections[connections].packgate, atConnections[connections].verdaccio);
+    }
     rows.push(await measure('rejected: revoked token → 401, Packgate', { url: `${packgate.registry}${packumentPath}`, headers: { authorization: `Bearer ${revoked.token}` } }));
     const forgedJwt = verdaccio.token.slice(0, -4) + (verdaccio.token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     rows.push(await measure('rejected: forged JWT → 401, Verdaccio', { url: `${verdaccio.registry}${packumentPath}`, headers: { authorization: `Bearer ${forgedJwt}` } }));
@@ -143,13 +152,13 @@ async function run() {
     const tarballUrl = doc.versions['1.0.0'].dist.tarball;
     const tarballSha = crypto.createHash('sha256').update(Buffer.from(await (await fetch(tarballUrl, { headers: { authorization: `Bearer ${packgate.token}` } })).arrayBuffer())).digest('hex');
     const blobFile = path.join(work, 'data', 'blobs', 'sha256', tarballSha.slice(0, 2), tarballSha);
-    const plain = await startPlainFileServer(blobFile);
+    const plain = await startReferenceFileServer(blobFile, work);
     servers.push(plain.child);
     const size = fs.statSync(blobFile).size;
     const tarball = await bestOfRounds(
       {
         packgate: (seconds) => downloadRate(`tarball ${(size / 1e6).toFixed(1)} MB, Packgate token`, tarballUrl, { authorization: `Bearer ${packgate.token}` }, { seconds }),
-        plain: (seconds) => downloadRate(`tarball ${(size / 1e6).toFixed(1)} MB, plain Node file server`, plain.url, {}, { seconds }),
+        plain: (seconds) => downloadRate(`tarball ${(size / 1e6).toFixed(1)} MB, ${plain.name}`, plain.url, {}, { seconds }),
       },
       'bytesPerSec',
     );
@@ -170,8 +179,22 @@ async function run() {
     };
     figures.packumentVsVerdaccio = figures.packumentFullPackgate / figures.packumentFullVerdaccio;
     figures.tarballVsPlain = figures.tarballMBps / figures.plainMBps;
+    figures.referenceFileServer = plain.name;
     printTable(rows, figures);
-    return { rows, figures };
+    const targets = [];
+    for (const [connections, p99Limit] of [[2, 5], [64, 50]]) {
+      const { packgate: ours, verdaccio: theirs } = atConnections[connections];
+      targets.push(
+        targetRow({ target: `npm packument reads -c${connections}`, unit: 'req/s', packgate: ours.rps, peer: theirs.rps, peerName: 'Verdaccio JWT', goal: '>= 2x', met: ours.rps >= 2 * theirs.rps }),
+        targetRow({ target: `npm packument p99 -c${connections}`, unit: 'ms', packgate: ours.latencyP99, peer: theirs.latencyP99, peerName: 'Verdaccio JWT', ratio: ours.latencyP99 > 0 ? theirs.latencyP99 / ours.latencyP99 : null, goal: `<= ${p99Limit} ms`, met: ours.latencyP99 <= p99Limit }),
+      );
+    }
+    targets.push(
+      targetRow({ target: 'npm rejected tokens (401)', unit: 'req/s', packgate: figures.rejectedPackgate, peer: figures.rejectedVerdaccio, peerName: 'Verdaccio forged JWT', goal: '>= 2x', met: figures.rejectedPackgate >= 2 * figures.rejectedVerdaccio }),
+      targetRow({ target: `npm tarball download ${(size / 1e6).toFixed(0)} MB`, unit: 'MB/s', packgate: figures.tarballMBps, peer: figures.plainMBps, peerName: plain.name, goal: '>= 0.90x', met: plain.name === 'nginx' ? figures.tarballVsPlain >= 0.9 : null }),
+      targetRow({ target: 'npm publish (median)', unit: 's', packgate: figures.publishMedianPackgate, peer: figures.publishMedianVerdaccio, peerName: 'Verdaccio', ratio: figures.publishMedianVerdaccio / figures.publishMedianPackgate, goal: '>= 1x', met: figures.publishMedianPackgate <= figures.publishMedianVerdaccio }),
+    );
+    return { rows, figures, targets };
   } finally {
     for (const child of servers.reverse()) await stop(child);
     fs.rmSync(work, { recursive: true, force: true });
@@ -186,7 +209,7 @@ function printTable(rows, f) {
   lines.push('');
   lines.push(`npm publish median: Packgate ${f.publishMedianPackgate.toFixed(2)} s, Verdaccio ${f.publishMedianVerdaccio.toFixed(2)} s (target: Packgate <= Verdaccio)`);
   lines.push(`packument (full) = ${f.packumentVsVerdaccio.toFixed(2)} x Verdaccio JWT in the same run (target >= 2)`);
-  lines.push(`tarball          = ${(f.tarballVsPlain * 100).toFixed(0)} % of the plain file server (target >= 90 %)`);
+  lines.push(`tarball          = ${(f.tarballVsPlain * 100).toFixed(0)} % of ${f.referenceFileServer} (target >= 90 % of nginx)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 

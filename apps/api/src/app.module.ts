@@ -11,6 +11,7 @@ import type { PackgateConfig } from './config/config';
 import { PACKGATE_CONFIG } from './config/config.constants';
 import { dataSourceOptions } from './database/data-source';
 import { HealthController } from './health/health.controller';
+import { LogFlushOnShutdown } from './logging/log-destination';
 import { loggerOptions } from './logging/logger-options';
 import { MetricsController } from './metrics/metrics.controller';
 import { OrgLookupService } from './orgs/org-lookup.service';
@@ -59,6 +60,7 @@ export class AppModule {
         TokensService,
         PackagesService,
         BootstrapService,
+        LogFlushOnShutdown,
       ],
       exports: [PACKGATE_CONFIG],
       global: true,

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   }
   installProcessSafety(processSafetyLogger(config.logLevel));
   const { createApp } = await import('./app.factory');
+  const { flushLogs } = await import('./logging/log-destination');
   let app;
   try {
     app = await createApp(config);
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   installShutdown(app, { drainSeconds: config.shutdownSeconds, log: (message) => process.stdout.write(`packgate: ${message}\n`) });
+  flushLogs();
   process.stdout.write(`Packgate listening on ${config.publicUrl} (database ${describeDatabase(config)}, data ${config.dataDir})\n`);
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { IdentityService, PasswordService } from '@packgate/auth';
 import { PACKGATE_CONFIG } from '../config/config.constants';
+import { flushLogs } from '../logging/log-destination';
 import type { PackgateConfig } from '../config/config';
 
 export const DEFAULT_ORG = 'default';
@@ -38,6 +39,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     }
     // Not logged as well: a log line written after the banner would push it out of sight.
     this.generatedAdminPassword = password;
+    flushLogs();
     process.stdout.write(firstStartBanner(password, this.config.publicUrl));
   }
 }

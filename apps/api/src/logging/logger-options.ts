@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { PackgateConfig } from '../config/config';
+import { logDestination } from './log-destination';
 
 const SECRET_QUERY = /([?&](?:auth_token|token|password)=)[^&]*/gi;
 
@@ -12,12 +13,13 @@ export function safeUrl(url: string | undefined): string {
 
 /**
  * JSON logs through pino with a request id; the Authorization and Cookie headers, Set-Cookie and
- * secret query parameters never reach them.
+ * secret query parameters never reach them. Written asynchronously (see logDestination).
  */
 export function loggerOptions(config: PackgateConfig): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
+      stream: logDestination(),
       genReqId: (req: IncomingMessage, res: ServerResponse) => {
         const incoming = req.headers['x-request-id'];
         const id = typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();

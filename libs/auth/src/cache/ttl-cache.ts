@@ -1,44 +1,86 @@
+import { LRUCache } from 'lru-cache';
+
+/** How much a cache may hold: always a number of entries, and for byte-holding caches a size budget. */
+export interface CacheBudget<K, V> {
+  maxEntries: number;
+  /** Total of `sizeOf` over all entries; least recently used entries go first when it is exceeded. */
+  maxBytes?: number;
+  /** Entries larger than this are never stored (default: maxBytes). */
+  maxEntryBytes?: number;
+  /** Size of one entry in bytes (approximate is fine); required with maxBytes. */
+  sizeOf?: (value: V, key: K) => number;
+  /** Clock in milliseconds, for tests. */
+  now?: () => number;
+}
+
+/** lru-cache does not hold null/undefined values; negative results (e.g. "no such token") are cached too. */
+const NOTHING = Symbol('cached nothing');
+
 /**
- * A small in-process cache with a time-to-live and explicit invalidation. Bounded: when full, the
- * oldest entries go first (Map keeps insertion order).
+ * An in-process LRU cache with a time-to-live, explicit invalidation and a budget. `ttlMs` ≤ 0 turns
+ * the cache off (set is a no-op); `Infinity` keeps entries until evicted. Entries are only returned
+ * within their TTL from `set` (reads do not extend it).
  */
 export class TtlCache<K, V> {
-  private readonly entries = new Map<K, { value: V; expiresAt: number }>();
+  private readonly lru: LRUCache<NonNullable<K>, object>;
+  private readonly enabled: boolean;
 
-  constructor(
-    private readonly ttlMs: number,
-    private readonly maxEntries = 10_000,
-  ) {}
+  constructor(ttlMs: number, budget: number | CacheBudget<K, V> = 10_000) {
+    const options: CacheBudget<K, V> = typeof budget === 'number' ? { maxEntries: budget } : budget;
+    if (!(options.maxEntries > 0)) throw new Error('cache needs a positive entry budget');
+    if (options.maxBytes !== undefined && !options.sizeOf) throw new Error('a byte budget needs sizeOf');
+    this.enabled = ttlMs > 0;
+    const sizeOf = options.sizeOf;
+    this.lru = new LRUCache<NonNullable<K>, object>({
+      max: options.maxEntries,
+      ttl: Number.isFinite(ttlMs) && ttlMs > 0 ? ttlMs : 0,
+      ttlAutopurge: false,
+      ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+      ...(options.maxBytes !== undefined && sizeOf
+        ? {
+            maxSize: options.maxBytes,
+            maxEntrySize: options.maxEntryBytes ?? options.maxBytes,
+            sizeCalculation: (value: object, key: NonNullable<K>) => Math.max(1, Math.ceil(sizeOf(unwrap<V>(value), key))),
+          }
+        : {}),
+    });
+  }
 
   get(key: K): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= Date.now()) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return entry.value;
+    const value = this.lru.get(key as NonNullable<K>);
+    return value === undefined ? undefined : unwrap<V>(value);
   }
 
   set(key: K, value: V): void {
-    if (this.ttlMs <= 0) return;
-    if (this.entries.size >= this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-    this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    if (!this.enabled) return;
+    if (value === undefined) this.lru.delete(key as NonNullable<K>);
+    else this.lru.set(key as NonNullable<K>, value === null ? (NOTHING as unknown as object) : (value as object));
   }
 
   delete(key: K): void {
-    this.entries.delete(key);
+    this.lru.delete(key as NonNullable<K>);
   }
 
   deleteWhere(predicate: (key: K, value: V) => boolean): void {
-    for (const [key, entry] of this.entries) if (predicate(key, entry.value)) this.entries.delete(key);
+    const doomed: NonNullable<K>[] = [];
+    for (const [key, value] of this.lru.entries()) if (predicate(key, unwrap<V>(value))) doomed.push(key);
+    for (const key of doomed) this.lru.delete(key);
   }
 
   clear(): void {
-    this.entries.clear();
+    this.lru.clear();
   }
+
+  get size(): number {
+    return this.lru.size;
+  }
+
+  /** Sum of entry sizes (0 without a byte budget). */
+  get bytes(): number {
+    return this.lru.calculatedSize;
+  }
+}
+
+function unwrap<V>(value: object): V {
+  return (value === (NOTHING as unknown as object) ? null : value) as V;
 }

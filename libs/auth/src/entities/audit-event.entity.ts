@@ -6,6 +6,7 @@ export type AuditResult = 'success' | 'failure' | 'denied';
 /** Who did what to which resource, with what result. Never holds a secret. */
 @Entity('audit_event')
 @Index('IDX_audit_event_org_time', ['org', 'createdAt'])
+@Index('IDX_audit_event_org_id', ['org', 'id'])
 export class AuditEvent {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

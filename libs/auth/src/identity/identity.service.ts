@@ -19,8 +19,8 @@ export class IdentityService {
   private readonly usersById: TtlCache<number, User>;
   private readonly userIdsByName: TtlCache<string, number>;
   private readonly membershipsByUser: TtlCache<number, MembershipMap>;
-  private readonly orgsBySlug = new TtlCache<string, Organization>(5 * 60_000);
-  private readonly orgsById = new TtlCache<number, Organization>(5 * 60_000);
+  private readonly orgsBySlug = new TtlCache<string, Organization>(5 * 60_000, 1_000);
+  private readonly orgsById = new TtlCache<number, Organization>(5 * 60_000, 1_000);
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -29,9 +29,9 @@ export class IdentityService {
     @Inject(AUTH_OPTIONS) options: AuthOptions,
   ) {
     const ttl = options.recordCacheSeconds * 1000;
-    this.usersById = new TtlCache(ttl);
-    this.userIdsByName = new TtlCache(ttl);
-    this.membershipsByUser = new TtlCache(ttl);
+    this.usersById = new TtlCache(ttl, 10_000);
+    this.userIdsByName = new TtlCache(ttl, 10_000);
+    this.membershipsByUser = new TtlCache(ttl, 10_000);
   }
 
   async findUserByUsername(username: string): Promise<User | null> {

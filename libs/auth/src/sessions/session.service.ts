@@ -19,7 +19,7 @@ export class SessionService {
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {
-    this.cache = new TtlCache(options.recordCacheSeconds * 1000);
+    this.cache = new TtlCache(options.recordCacheSeconds * 1000, 20_000);
   }
 
   get lifetimeMs(): number {

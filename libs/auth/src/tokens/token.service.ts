@@ -34,7 +34,7 @@ export class TokenService {
     private readonly identity: IdentityService,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
   ) {
-    this.records = new TtlCache(options.recordCacheSeconds * 1000);
+    this.records = new TtlCache(options.recordCacheSeconds * 1000, 20_000);
   }
 
   async create(input: { userId: number; orgId: number; name: string; roles: string[]; expiresAt: Date | null }): Promise<IssuedToken> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { TtlCache } from '@packgate/auth';
 import type { PackageType } from '@packgate/auth';
 import { Blob } from './entities/blob.entity';
@@ -20,6 +20,8 @@ export interface PackageRef {
 
 /** How long a package row may be served from memory on a node that did not change it. */
 export const PACKAGE_CACHE_MS = 2000;
+/** Package ids per summary query (SQLite allows 32766 bound parameters). */
+const SUMMARY_CHUNK = 5000;
 
 const cacheKey = (ref: PackageRef) => `${ref.orgId}\n${ref.type}\n${ref.normalizedName}`;
 
@@ -100,22 +102,42 @@ export class PackageService {
     };
   }
 
-  /** Summary numbers for listings: version count, total size, last upload. */
+  /**
+   * Summary numbers for listings: version count, total size, last upload, latest version (the last
+   * one stored). Aggregated in the database from covering indexes, in chunks that stay below
+   * SQLite's bound-parameter limit.
+   */
   async summaries(packageIds: number[]): Promise<Map<number, { versions: number; size: number; lastUpload: Date | null; latest: string | null }>> {
     const out = new Map<number, { versions: number; size: number; lastUpload: Date | null; latest: string | null }>();
-    if (packageIds.length === 0) return out;
-    const versions = await this.versions.createQueryBuilder('v').where('v.package_id IN (:...ids)', { ids: packageIds }).orderBy('v.id', 'ASC').getMany();
-    const files = await this.files.createQueryBuilder('f').where('f.package_id IN (:...ids)', { ids: packageIds }).getMany();
     for (const id of packageIds) out.set(id, { versions: 0, size: 0, lastUpload: null, latest: null });
-    for (const version of versions) {
-      const entry = out.get(version.packageId)!;
-      entry.versions += 1;
-      entry.latest = version.version;
-    }
-    for (const file of files) {
-      const entry = out.get(file.packageId)!;
-      entry.size += file.size;
-      if (!entry.lastUpload || file.createdAt > entry.lastUpload) entry.lastUpload = file.createdAt;
+    const createdAt = this.files.metadata.findColumnWithPropertyName('createdAt')!;
+    for (let start = 0; start < packageIds.length; start += SUMMARY_CHUNK) {
+      const ids = packageIds.slice(start, start + SUMMARY_CHUNK);
+      const counts = await this.versions
+        .createQueryBuilder('v')
+        .select('v.package_id', 'packageId')
+        .addSelect('COUNT(*)', 'versions')
+        .addSelect('MAX(v.id)', 'lastId')
+        .where('v.package_id IN (:...ids)', { ids })
+        .groupBy('v.package_id')
+        .getRawMany<{ packageId: number | string; versions: number | string; lastId: number | string }>();
+      for (const row of counts) out.get(Number(row.packageId))!.versions = Number(row.versions);
+      const lastIds = counts.map((row) => Number(row.lastId));
+      const latest = lastIds.length === 0 ? [] : await this.versions.find({ where: { id: In(lastIds) }, select: { id: true, packageId: true, version: true } });
+      for (const version of latest) out.get(version.packageId)!.latest = version.version;
+      const totals = await this.files
+        .createQueryBuilder('f')
+        .select('f.package_id', 'packageId')
+        .addSelect('SUM(f.size)', 'size')
+        .addSelect('MAX(f.created_at)', 'lastUpload')
+        .where('f.package_id IN (:...ids)', { ids })
+        .groupBy('f.package_id')
+        .getRawMany<{ packageId: number | string; size: number | string; lastUpload: unknown }>();
+      for (const row of totals) {
+        const entry = out.get(Number(row.packageId))!;
+        entry.size = Number(row.size);
+        entry.lastUpload = row.lastUpload == null ? null : (this.dataSource.driver.prepareHydratedValue(row.lastUpload, createdAt) as Date);
+      }
     }
     return out;
   }

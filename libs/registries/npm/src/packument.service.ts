@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Principal } from '@packgate/auth';
+import { TtlCache, type Principal } from '@packgate/auth';
 import { Package, PackageService } from '@packgate/registries/core';
 import { NpmAccessService } from './npm-access.service';
 import { NPM_OPTIONS, NpmOptions } from './npm-options';
@@ -20,7 +20,9 @@ interface CacheEntry {
   abbreviated: RenderedPackument;
 }
 
-const CACHE_SIZE = 2000;
+/** Rendered packuments kept: at most this many packages and this many bytes (UTF-16 estimate). */
+const CACHE_ENTRIES = 2000;
+const CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Packuments from stored rows. Rendered JSON is cached per package and dropped when the package's
@@ -29,7 +31,12 @@ const CACHE_SIZE = 2000;
  */
 @Injectable()
 export class PackumentService {
-  private readonly cache = new Map<number, CacheEntry>();
+  private readonly cache = new TtlCache<number, CacheEntry>(Infinity, {
+    maxEntries: CACHE_ENTRIES,
+    maxBytes: CACHE_BYTES,
+    maxEntryBytes: CACHE_BYTES / 4,
+    sizeOf: (entry) => 2 * (entry.stamp.length + entry.full.body.length + entry.abbreviated.body.length),
+  });
 
   constructor(
     private readonly access: NpmAccessService,
@@ -44,7 +51,6 @@ export class PackumentService {
     if (!entry || entry.stamp !== stamp) {
       const full = await this.document(slug, pkg);
       entry = { stamp, full: rendered(full), abbreviated: rendered(abbreviatePackument(full)) };
-      if (this.cache.size >= CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(pkg.id, entry);
     }
     return abbreviated ? entry.abbreviated : entry.full;

@@ -2,6 +2,7 @@ import { DockerSchema1763900000500, DockerUploadSessions1764600000500 } from '@p
 import { InitialSchema1763900000000 } from './1763900000000-initial-schema';
 import { TrustedPublishing1764600000000 } from './1764600000000-trusted-publishing';
 import { AuthThrottle1764650000000 } from './1764650000000-auth-throttle';
+import { QueryIndexes1764700000000 } from './1764700000000-query-indexes';
 
 /** In order. Migrations are imported, not globbed, so the build output needs no file scanning. */
-export const MIGRATIONS = [InitialSchema1763900000000, DockerSchema1763900000500, TrustedPublishing1764600000000, DockerUploadSessions1764600000500, AuthThrottle1764650000000];
+export const MIGRATIONS = [InitialSchema1763900000000, DockerSchema1763900000500, TrustedPublishing1764600000000, DockerUploadSessions1764600000500, AuthThrottle1764650000000, QueryIndexes1764700000000];

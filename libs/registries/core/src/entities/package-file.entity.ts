@@ -4,6 +4,7 @@ import { PackageVersion } from './package-version.entity';
 
 @Entity('package_file')
 @Index('UQ_package_file_package_filename', ['packageId', 'filename'], { unique: true })
+@Index('IDX_package_file_package_stats', ['packageId', 'id', 'createdAt', 'size'])
 export class PackageFile {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

@@ -4,6 +4,7 @@ import { Package } from './package.entity';
 
 @Entity('package_version')
 @Index('UQ_package_version_package_version', ['packageId', 'version'], { unique: true })
+@Index('IDX_package_version_package_created', ['packageId', 'createdAt'])
 export class PackageVersion {
   @PrimaryGeneratedColumn({ type: 'integer' })
   id: number;

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
-import { AuditService, clientIp } from '@packgate/auth';
+import { AuditService, TtlCache, clientIp } from '@packgate/auth';
 import { BLOB_STORE, BlobStore } from '@packgate/registries/core';
 import { DOCKER_OPTIONS, DockerOptions } from '../docker-options';
 import type { DockerManifest } from '../entities';
 import { OciError } from '../errors';
 import { parseManifest } from '../manifest-parser';
 import { DigestAlgorithm, isDigest, isTag, parseDigest } from '../names';
-import { ByteCache } from '../storage/byte-cache';
 import { RepositoryService } from '../storage/repository.service';
 import { RegistryRequest, RouteOf, queryStrings } from './registry-request';
 
@@ -25,7 +24,7 @@ import { RegistryRequest, RouteOf, queryStrings } from './registry-request';
  */
 @Injectable()
 export class ManifestsHandler {
-  private readonly cache = new ByteCache(32 * 1024 * 1024, 1024 * 1024);
+  private readonly cache = new TtlCache<string, Buffer>(Infinity, { maxEntries: 10_000, maxBytes: 16 * 1024 * 1024, maxEntryBytes: 1024 * 1024, sizeOf: (bytes) => bytes.length });
 
   constructor(
     private readonly repositories: RepositoryService,

@@ -10,8 +10,8 @@ export type Download = { kind: 'file'; file: PackageFile; private: boolean } | {
 /** Distribution files and their PEP 658 `.metadata` companions, after the read check. */
 @Injectable()
 export class PypiFilesService {
-  /** METADATA bytes by blob digest: small, immutable for a digest. */
-  private readonly metadataCache = new TtlCache<string, Buffer>(10 * 60_000, 500);
+  /** METADATA bytes by blob digest: immutable for a digest; 16 MiB in all. */
+  private readonly metadataCache = new TtlCache<string, Buffer>(10 * 60_000, { maxEntries: 5_000, maxBytes: 16 * 1024 * 1024, maxEntryBytes: 1024 * 1024, sizeOf: (body) => body.length });
 
   constructor(
     private readonly projects: PypiProjectsService,

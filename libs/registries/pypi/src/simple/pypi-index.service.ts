@@ -15,7 +15,7 @@ const VIEW_TTL_MS = 2000;
 
 @Injectable()
 export class PypiIndexService {
-  private readonly views = new TtlCache<string, SimpleProjectView>(VIEW_TTL_MS, 2000);
+  private readonly views = new TtlCache<string, SimpleProjectView>(VIEW_TTL_MS, { maxEntries: 2000, maxBytes: 16 * 1024 * 1024, sizeOf: viewSize });
 
   constructor(
     private readonly projects: PypiProjectsService,
@@ -64,4 +64,12 @@ export class PypiIndexService {
     }
     return { name: pkg.normalizedName, versions, files };
   }
+}
+
+/** Rough heap size of a view: its strings plus a fixed overhead per object. */
+function viewSize(view: SimpleProjectView): number {
+  let size = 256 + view.name.length * 2;
+  for (const version of view.versions) size += 64 + version.length * 2;
+  for (const file of view.files) size += 256 + (file.filename.length + file.url.length + file.sha256.length + (file.requiresPython?.length ?? 0) + (file.coreMetadataSha256?.length ?? 0)) * 2;
+  return size;
 }
