@@ -71,7 +71,7 @@ forEachDatabase('Docker access rules', (database) => {
     expect(tags.json.tags).toEqual(['v1']);
     expect((await new RegistryClient(server.url, alice).request('GET', '/v2/default/ro-new/tags/list')).status).toBe(404);
     const listed = await aliceApi.get('/api/v1/orgs/default/packages?type=docker');
-    expect(listed.body.map((p: { name: string }) => p.name)).not.toContain('default/ro-new');
+    expect(listed.body.map((p: { name: string }) => p.name)).not.toContain('ro-new');
   });
 
   it('a registry token without push scope gets 401 insufficient_scope; one whose holder lacks the role gets 403 DENIED', async () => {
@@ -91,7 +91,7 @@ forEachDatabase('Docker access rules', (database) => {
     expect(hidden.headers.get('www-authenticate')).toBe(`Bearer realm="${server.url}/v2/token",service="packgate",scope="repository:default/app:pull"`);
     const anonymousToken = await tokenFor({}, 'repository:default/app:pull');
     expect(claims(anonymousToken.body.token).access).toEqual([]);
-    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/app')}`, { private: false })).status).toBe(200);
+    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/app`, { private: false })).status).toBe(200);
     const publicToken = await tokenFor({}, 'repository:default/app:pull,push');
     expect(claims(publicToken.body.token).access).toEqual([{ type: 'repository', name: 'default/app', actions: ['pull'] }]);
     const inspect = await run('skopeo', ['inspect', '--no-creds', '--tls-verify=false', `docker://${server.host}/default/app:v1`]);
@@ -99,14 +99,14 @@ forEachDatabase('Docker access rules', (database) => {
     expect((await v2('default/app/manifests/v1')).status).toBe(200);
     const push = await v2('default/app/blobs/uploads/', { method: 'POST' });
     expect(push.status).toBe(401);
-    await admin.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/app')}`, { private: true });
+    await admin.patch(`/api/v1/orgs/default/packages/docker/app`, { private: true });
   });
 
   it('package permission mode: only package roles count', async () => {
     const client = new RegistryClient(server.url, alice);
     await pushImage(client, 'default/locked', 'v1', 'locked');
-    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/locked')}`, { permissionMode: 'package' })).status).toBe(200);
-    const carol = await makeUser(admin, 'carol', ['docker:write', 'docker:default/locked:read']);
+    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/locked`, { permissionMode: 'package' })).status).toBe(200);
+    const carol = await makeUser(admin, 'carol', ['docker:write', 'docker:locked:read']);
     const carolClient = new RegistryClient(server.url, carol);
     expect((await carolClient.request('GET', '/v2/default/locked/manifests/v1')).status).toBe(200);
     const push = await carolClient.request('POST', '/v2/default/locked/blobs/uploads/');

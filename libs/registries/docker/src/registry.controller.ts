@@ -82,8 +82,8 @@ export class RegistryController {
     const visible: string[] = [];
     for (const pkg of await this.repositories.listRepositories()) {
       if (!pkg.org) continue;
-      const ctx = { repo: parseRepositoryName(pkg.normalizedName), org: pkg.org, pkg };
-      if (this.access.decide(principal, ctx, 'pull').allowed) visible.push(pkg.normalizedName);
+      const ctx = { repo: parseRepositoryName(`${pkg.org.slug}/${pkg.normalizedName}`), org: pkg.org, pkg };
+      if (this.access.decide(principal, ctx, 'pull').allowed) visible.push(ctx.repo.name);
     }
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
     sendPage(res, '/v2/_catalog', visible.sort(), n, last, (repositories) => ({ repositories }));
