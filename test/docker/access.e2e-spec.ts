@@ -1,3 +1,4 @@
+import { attenuateToken } from '@packgate/auth';
 import { ApiClient, makeToken, makeUser } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
 import { RegistryClient, pushImage } from './support/registry-client';
@@ -114,6 +115,33 @@ forEachDatabase('Docker access rules', (database) => {
     const aliceNow = await client.request('GET', '/v2/default/locked/manifests/v1');
     expect(aliceNow.status).toBe(403);
     expect(aliceNow.json.errors[0].code).toBe('DENIED');
+  });
+
+  it('the package is the image path after the org: REST, roles and packages caveats use tools/lint, token scopes the full path', async () => {
+    const bob = await makeUser(admin, 'names-bob', ['dashboard', 'docker:write'], 'team');
+    await pushImage(new RegistryClient(server.url, bob), 'team/tools/lint', 'v1', 'lint');
+    await pushImage(new RegistryClient(server.url, bob), 'team/web', 'v1', 'web');
+    const listed = await admin.get('/api/v1/orgs/team/packages?type=docker');
+    expect(listed.body.map((p: { name: string }) => p.name).sort()).toEqual(['tools/lint', 'web']);
+    const detail = await admin.get(`/api/v1/orgs/team/packages/docker/${encodeURIComponent('tools/lint')}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ name: 'tools/lint', type: 'docker' });
+    expect((await admin.get(`/api/v1/orgs/team/packages/docker/${encodeURIComponent('team/tools/lint')}`)).status).toBe(404);
+    expect((await admin.patch('/api/v1/orgs/team/packages/docker/web', { permissionMode: 'package' })).status).toBe(200);
+    const erin = await makeUser(admin, 'names-erin', ['docker:read', 'docker:web:read'], 'team');
+    expect((await new RegistryClient(server.url, erin).request('GET', '/v2/team/web/manifests/v1')).status).toBe(200);
+    expect((await admin.put('/api/v1/orgs/team/members/names-erin', { roles: ['docker:read', 'docker:team/web:read'] })).status).toBe(400);
+    const bobApi = await ApiClient.login(server, bob.username, bob.password);
+    const { token } = await makeToken(bobApi, ['docker:read'], 'team');
+    const narrowed = attenuateToken(token, ['packages=docker:tools/*']);
+    const pullAs = (secret: string, path: string) => new RegistryClient(server.url, { username: 'ci', password: secret }).request('GET', path);
+    expect((await pullAs(narrowed, '/v2/team/tools/lint/manifests/v1')).status).toBe(200);
+    expect((await pullAs(narrowed, '/v2/team/web/manifests/v1')).status).toBe(403);
+    const granted = await tokenFor(basic('ci', narrowed), 'repository:team/tools/lint:pull', 'repository:team/web:pull');
+    expect(claims(granted.body.token).access).toEqual([{ type: 'repository', name: 'team/tools/lint', actions: ['pull'] }]);
+    const catalog = (await (await v2('_catalog', { headers: basic(bob.username, bob.password) })).json()) as { repositories: string[] };
+    expect(catalog.repositories).toContain('team/tools/lint');
+    expect(catalog.repositories).not.toContain('team/web');
   });
 
   it('org isolation: a default-org token or member cannot touch team/*', async () => {

@@ -41,6 +41,11 @@ export function parseRepositoryName(name: string): RepositoryName {
   return { name, org: name.slice(0, slash), packageName: name.slice(slash + 1) };
 }
 
+/** The repository of package `packageName` in org `orgSlug` (`team` + `app` → `team/app`). */
+export function repositoryNameOf(orgSlug: string, packageName: string): RepositoryName {
+  return parseRepositoryName(`${orgSlug}/${packageName}`);
+}
+
 export function isTag(reference: string): boolean {
   return TAG_PATTERN.test(reference);
 }
