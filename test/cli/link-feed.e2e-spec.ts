@@ -32,9 +32,9 @@ forEachDatabase('link tokens and the Atom feed', (database) => {
     await seedPackage(server, { type: 'pypi', name: 'demo-a', version: '1.1.0' });
     await seedPackage(server, { type: 'pypi', name: 'secret-x', version: '2.0.0' });
     await seedPackage(server, { type: 'npm', name: '@acme/lib', version: '0.1.0' });
-    await seedPackage(server, { type: 'docker', name: 'default/public-api', version: 'v1' });
+    await seedPackage(server, { type: 'docker', name: 'public-api', version: 'v1' });
     await seedPackage(server, { type: 'pypi', name: 'a&b<c>', version: '1"2' });
-    await admin.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/public-api')}`, { private: false });
+    await admin.patch(`/api/v1/orgs/default/packages/docker/public-api`, { private: false });
   });
   afterAll(() => server?.close());
 
@@ -49,21 +49,21 @@ forEachDatabase('link tokens and the Atom feed', (database) => {
     expect(feed.tag).toBe(`${ATOM}feed`);
     expect(feed.self).toEqual([`${server.url}/api/v1/orgs/default/feed.atom`]);
     expect(feed.complete).toBe(true);
-    expect(feed.titles).toEqual(expect.arrayContaining(['demo-a 1.1.0', 'demo-a 1.0.0', 'secret-x 2.0.0', 'a&b<c> 1"2', 'default/public-api v1']));
+    expect(feed.titles).toEqual(expect.arrayContaining(['demo-a 1.1.0', 'demo-a 1.0.0', 'secret-x 2.0.0', 'a&b<c> 1"2', 'public-api v1']));
     expect(feed.titles.some((t) => t.startsWith('@acme/lib'))).toBe(false);
     expect(feed.titles.indexOf('demo-a 1.1.0')).toBeLessThan(feed.titles.indexOf('demo-a 1.0.0'));
 
     // narrowed with a packages caveat: only demo-a (and nothing private beyond it), public stays visible
     const narrow = attenuateToken(token, ['packages=pypi:demo-*,docker:*']);
     const narrowFeed = await parseFeed((await get(feedUrl(narrow))).text);
-    expect(narrowFeed.titles.sort()).toEqual(['default/public-api v1', 'demo-a 1.0.0', 'demo-a 1.1.0']);
+    expect(narrowFeed.titles.sort()).toEqual(['demo-a 1.0.0', 'demo-a 1.1.0', 'public-api v1']);
   });
 
   it('the feed also takes a Bearer header or a session; it needs role feed (tokens) or membership', async () => {
     const { token } = await makeToken(admin, ['feed', 'npm:read']);
     const viaHeader = await get(feedUrl(), { authorization: `Bearer ${token}` });
     expect(viaHeader.status).toBe(200);
-    expect((await parseFeed(viaHeader.text)).titles.sort()).toEqual(['@acme/lib 0.1.0', 'default/public-api v1']);
+    expect((await parseFeed(viaHeader.text)).titles.sort()).toEqual(['@acme/lib 0.1.0', 'public-api v1']);
     expect((await admin.get(feedUrl())).status).toBe(200);
 
     const anonymous = await get(feedUrl());

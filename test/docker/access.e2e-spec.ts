@@ -1,3 +1,4 @@
+import { attenuateToken } from '@packgate/auth';
 import { ApiClient, makeToken, makeUser } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
 import { RegistryClient, pushImage } from './support/registry-client';
@@ -71,7 +72,7 @@ forEachDatabase('Docker access rules', (database) => {
     expect(tags.json.tags).toEqual(['v1']);
     expect((await new RegistryClient(server.url, alice).request('GET', '/v2/default/ro-new/tags/list')).status).toBe(404);
     const listed = await aliceApi.get('/api/v1/orgs/default/packages?type=docker');
-    expect(listed.body.map((p: { name: string }) => p.name)).not.toContain('default/ro-new');
+    expect(listed.body.map((p: { name: string }) => p.name)).not.toContain('ro-new');
   });
 
   it('a registry token without push scope gets 401 insufficient_scope; one whose holder lacks the role gets 403 DENIED', async () => {
@@ -91,7 +92,7 @@ forEachDatabase('Docker access rules', (database) => {
     expect(hidden.headers.get('www-authenticate')).toBe(`Bearer realm="${server.url}/v2/token",service="packgate",scope="repository:default/app:pull"`);
     const anonymousToken = await tokenFor({}, 'repository:default/app:pull');
     expect(claims(anonymousToken.body.token).access).toEqual([]);
-    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/app')}`, { private: false })).status).toBe(200);
+    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/app`, { private: false })).status).toBe(200);
     const publicToken = await tokenFor({}, 'repository:default/app:pull,push');
     expect(claims(publicToken.body.token).access).toEqual([{ type: 'repository', name: 'default/app', actions: ['pull'] }]);
     const inspect = await run('skopeo', ['inspect', '--no-creds', '--tls-verify=false', `docker://${server.host}/default/app:v1`]);
@@ -99,14 +100,14 @@ forEachDatabase('Docker access rules', (database) => {
     expect((await v2('default/app/manifests/v1')).status).toBe(200);
     const push = await v2('default/app/blobs/uploads/', { method: 'POST' });
     expect(push.status).toBe(401);
-    await admin.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/app')}`, { private: true });
+    await admin.patch(`/api/v1/orgs/default/packages/docker/app`, { private: true });
   });
 
   it('package permission mode: only package roles count', async () => {
     const client = new RegistryClient(server.url, alice);
     await pushImage(client, 'default/locked', 'v1', 'locked');
-    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/locked')}`, { permissionMode: 'package' })).status).toBe(200);
-    const carol = await makeUser(admin, 'carol', ['docker:write', 'docker:default/locked:read']);
+    expect((await admin.patch(`/api/v1/orgs/default/packages/docker/locked`, { permissionMode: 'package' })).status).toBe(200);
+    const carol = await makeUser(admin, 'carol', ['docker:write', 'docker:locked:read']);
     const carolClient = new RegistryClient(server.url, carol);
     expect((await carolClient.request('GET', '/v2/default/locked/manifests/v1')).status).toBe(200);
     const push = await carolClient.request('POST', '/v2/default/locked/blobs/uploads/');
@@ -114,6 +115,33 @@ forEachDatabase('Docker access rules', (database) => {
     const aliceNow = await client.request('GET', '/v2/default/locked/manifests/v1');
     expect(aliceNow.status).toBe(403);
     expect(aliceNow.json.errors[0].code).toBe('DENIED');
+  });
+
+  it('the package is the image path after the org: REST, roles and packages caveats use tools/lint, token scopes the full path', async () => {
+    const bob = await makeUser(admin, 'names-bob', ['dashboard', 'docker:write'], 'team');
+    await pushImage(new RegistryClient(server.url, bob), 'team/tools/lint', 'v1', 'lint');
+    await pushImage(new RegistryClient(server.url, bob), 'team/web', 'v1', 'web');
+    const listed = await admin.get('/api/v1/orgs/team/packages?type=docker');
+    expect(listed.body.map((p: { name: string }) => p.name).sort()).toEqual(['tools/lint', 'web']);
+    const detail = await admin.get(`/api/v1/orgs/team/packages/docker/${encodeURIComponent('tools/lint')}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ name: 'tools/lint', type: 'docker' });
+    expect((await admin.get(`/api/v1/orgs/team/packages/docker/${encodeURIComponent('team/tools/lint')}`)).status).toBe(404);
+    expect((await admin.patch('/api/v1/orgs/team/packages/docker/web', { permissionMode: 'package' })).status).toBe(200);
+    const erin = await makeUser(admin, 'names-erin', ['docker:read', 'docker:web:read'], 'team');
+    expect((await new RegistryClient(server.url, erin).request('GET', '/v2/team/web/manifests/v1')).status).toBe(200);
+    expect((await admin.put('/api/v1/orgs/team/members/names-erin', { roles: ['docker:read', 'docker:team/web:read'] })).status).toBe(400);
+    const bobApi = await ApiClient.login(server, bob.username, bob.password);
+    const { token } = await makeToken(bobApi, ['docker:read'], 'team');
+    const narrowed = attenuateToken(token, ['packages=docker:tools/*']);
+    const pullAs = (secret: string, path: string) => new RegistryClient(server.url, { username: 'ci', password: secret }).request('GET', path);
+    expect((await pullAs(narrowed, '/v2/team/tools/lint/manifests/v1')).status).toBe(200);
+    expect((await pullAs(narrowed, '/v2/team/web/manifests/v1')).status).toBe(403);
+    const granted = await tokenFor(basic('ci', narrowed), 'repository:team/tools/lint:pull', 'repository:team/web:pull');
+    expect(claims(granted.body.token).access).toEqual([{ type: 'repository', name: 'team/tools/lint', actions: ['pull'] }]);
+    const catalog = (await (await v2('_catalog', { headers: basic(bob.username, bob.password) })).json()) as { repositories: string[] };
+    expect(catalog.repositories).toContain('team/tools/lint');
+    expect(catalog.repositories).not.toContain('team/web');
   });
 
   it('org isolation: a default-org token or member cannot touch team/*', async () => {

@@ -71,10 +71,10 @@ forEachDatabase('skopeo', (database) => {
   it('shows the pushed tags with their digests and sizes through the REST API (dashboard view)', async () => {
     const inspect = JSON.parse(await mustRun('skopeo', ['inspect', '--creds', `${alice.username}:${alice.password}`, '--tls-verify=false', ref('default/app:v1')]));
     const list = await admin.get('/api/v1/orgs/default/packages?type=docker');
-    const app = list.body.find((pkg: { name: string }) => pkg.name === 'default/app');
+    const app = list.body.find((pkg: { name: string }) => pkg.name === 'app');
     expect(app).toMatchObject({ versionCount: 2, latestVersion: 'v2' });
     expect(app.size).toBeGreaterThan(0);
-    const detail = await admin.get(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/app')}`);
+    const detail = await admin.get(`/api/v1/orgs/default/packages/docker/app`);
     expect(detail.status).toBe(200);
     expect(detail.body.versions.map((v: { version: string }) => v.version).sort()).toEqual(['v1', 'v2']);
     const v1 = detail.body.versions.find((v: { version: string }) => v.version === 'v1');

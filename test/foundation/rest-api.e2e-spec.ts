@@ -145,12 +145,12 @@ forEachDatabase('REST API and tokens', (database) => {
   });
 
   it('only org:admin changes package settings', async () => {
-    await seedPackage(server, { type: 'docker', name: 'default/settings-demo' });
+    await seedPackage(server, { type: 'docker', name: 'settings-demo' });
     const carol = await makeUser(admin, `carol-${database}`, ['dashboard', 'docker:write']);
     const session = await ApiClient.login(server, carol.username, carol.password);
-    const res = await session.patch(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/settings-demo')}`, { private: false });
+    const res = await session.patch(`/api/v1/orgs/default/packages/docker/settings-demo`, { private: false });
     expect(res.status).toBe(403);
-    const visible = await session.get(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('default/settings-demo')}`);
+    const visible = await session.get(`/api/v1/orgs/default/packages/docker/settings-demo`);
     expect(visible.status).toBe(200);
   });
 

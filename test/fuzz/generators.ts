@@ -263,7 +263,7 @@ export function nextRequest(rng: Rng, ctx: FuzzContext): FuzzRequest {
         '/api/v1/orgs/default/packages',
         '/api/v1/orgs/default/packages/pypi/fuzz-pkg',
         '/api/v1/orgs/default/packages/npm/fuzz-lib',
-        '/api/v1/orgs/default/packages/docker/default%2Ffuzz-image',
+        '/api/v1/orgs/default/packages/docker/fuzz-image',
         '/api/v1/orgs/default/packages/pypi/fuzz-pkg/versions/1.0.0',
         '/api/v1/orgs/default/packages/pypi/fuzz-pkg/versions/1.0.0/files/x.whl',
         '/api/v1/orgs/default/members',

@@ -34,6 +34,6 @@ forEachDatabase('Docker repositories without a manifest', (database) => {
     await pushImage(client, 'default/real', 'v1');
 
     expect(await catalog()).toEqual(['default/real']);
-    expect(await listed()).toEqual(['default/real']);
+    expect(await listed()).toEqual(['real']);
   });
 });

@@ -4,7 +4,7 @@ export interface PackageResource {
   kind: 'package';
   org: string;
   type: PackageType;
-  /** Normalized package name (PEP 503 for PyPI, the npm name, the full repository path for Docker). */
+  /** Normalized package name (PEP 503 for PyPI, the npm name, the image path after the org for Docker: `app` for `team/app`). */
   name: string;
   /** Unknown (package not created yet) counts as private, standard mode. */
   private?: boolean;

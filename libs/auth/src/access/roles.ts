@@ -50,7 +50,7 @@ export interface ParsedPackageRole {
   level: AccessLevel;
 }
 
-/** `pypi:demo-pkg:read`, `npm:@acme/lib:write`, `docker:team/app:read` → parts; anything else → null. */
+/** `pypi:demo-pkg:read`, `npm:@acme/lib:write`, `docker:app:read` (image `team/app` in org `team`) → parts; anything else → null. */
 export function parsePackageRole(role: string): ParsedPackageRole | null {
   const first = role.indexOf(':');
   const last = role.lastIndexOf(':');

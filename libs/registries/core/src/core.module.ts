@@ -2,6 +2,9 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import * as path from 'node:path';
 import { Blob, Package, PackageFile, PackageVersion } from './entities';
+import { BlobReferenceRegistry } from './gc/blob-references';
+import { GC_OPTIONS, GarbageCollector } from './gc/garbage-collector.service';
+import { GcController } from './gc/gc.controller';
 import { PackageContentsRegistry } from './package-contents';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
@@ -12,10 +15,11 @@ import { STAGING_OPTIONS, StagingReclaimer } from './storage/staging-reclaimer';
 @Global()
 @Module({})
 export class RegistryCoreModule {
-  static forRoot(options: { dataDir: string; stagingGraceSeconds?: number }): DynamicModule {
+  static forRoot(options: { dataDir: string; stagingGraceSeconds?: number; gcGraceSeconds?: number }): DynamicModule {
     return {
       module: RegistryCoreModule,
       imports: [TypeOrmModule.forFeature([Package, PackageVersion, PackageFile, Blob])],
+      controllers: [GcController],
       providers: [
         {
           provide: BLOB_STORE,
@@ -29,8 +33,11 @@ export class RegistryCoreModule {
         StagingReclaimer,
         PackageService,
         PackageContentsRegistry,
+        { provide: GC_OPTIONS, useValue: { graceSeconds: options.gcGraceSeconds ?? 3600 } },
+        BlobReferenceRegistry,
+        GarbageCollector,
       ],
-      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, TypeOrmModule],
+      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, BlobReferenceRegistry, GarbageCollector, TypeOrmModule],
     };
   }
 }

@@ -11,3 +11,5 @@ export * from './faults/dependency-failure';
 export * from './json-depth';
 export * from './transaction-retry';
 export * from './http/answer-after-drain';
+export * from './gc/blob-references';
+export * from './gc/garbage-collector.service';

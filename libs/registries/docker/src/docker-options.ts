@@ -12,8 +12,6 @@ export interface DockerOptions {
   readonly maxBlobBytes: number;
   /** An upload session idle this long is discarded with its data. */
   readonly uploadIdleSeconds: number;
-  /** Blobs no manifest references survive garbage collection for this long after upload. */
-  readonly gcGraceSeconds: number;
 }
 
 export const DOCKER_OPTIONS = Symbol('DOCKER_OPTIONS');
@@ -27,7 +25,6 @@ export function dockerOptionsProvider(config: { publicUrl: string }): Provider {
       maxManifestBytes: 4 * 1024 * 1024,
       maxBlobBytes: 64 * 1024 * 1024 * 1024,
       uploadIdleSeconds: 3600,
-      gcGraceSeconds: 3600,
     } satisfies DockerOptions,
   };
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
-import { PackageContentsRegistry } from '@packgate/registries/core';
+import { BlobReferenceRegistry, PackageContentsRegistry } from '@packgate/registries/core';
 import { DockerContentsProvider } from './storage/docker-contents.provider';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthStrategyRegistry } from '@packgate/auth';
@@ -9,14 +9,13 @@ import { REGISTRY_TOKEN_STRATEGY, RegistryTokenStrategy } from './auth/registry-
 import { RepositoryAccessService } from './auth/repository-access.service';
 import { dockerOptionsProvider } from './docker-options';
 import { DockerBlobLink, DockerManifest, DockerTag, DockerUploadSession } from './entities';
-import { DockerGcController } from './gc/docker-gc.controller';
-import { DockerGcService } from './gc/docker-gc.service';
 import { BlobUploadsHandler } from './handlers/blob-uploads.handler';
 import { BlobsHandler } from './handlers/blobs.handler';
 import { ManifestsHandler } from './handlers/manifests.handler';
 import { ReferrersHandler } from './handlers/referrers.handler';
 import { TagsHandler } from './handlers/tags.handler';
 import { RegistryController } from './registry.controller';
+import { DockerBlobReferences } from './storage/docker-blob-references';
 import { RepositoryService } from './storage/repository.service';
 import { UploadSessions } from './storage/upload-sessions';
 import { TokenController } from './token.controller';
@@ -32,6 +31,8 @@ export class DockerModule implements OnModuleInit {
     private readonly registryTokenStrategy: RegistryTokenStrategy,
     private readonly contents: PackageContentsRegistry,
     private readonly dockerContents: DockerContentsProvider,
+    private readonly blobReferences: BlobReferenceRegistry,
+    private readonly dockerReferences: DockerBlobReferences,
   ) {}
 
   static forRoot(config: { publicUrl: string }): DynamicModule {
@@ -39,7 +40,7 @@ export class DockerModule implements OnModuleInit {
       module: DockerModule,
       imports: [TypeOrmModule.forFeature([DockerManifest, DockerTag, DockerBlobLink, DockerUploadSession, Blob])],
       // The token controller comes first: `/v2/token` must not fall into the `/v2/*path` dispatcher.
-      controllers: [TokenController, RegistryController, DockerGcController],
+      controllers: [TokenController, RegistryController],
       providers: [
         dockerOptionsProvider(config),
         RegistryTokenService,
@@ -52,15 +53,15 @@ export class DockerModule implements OnModuleInit {
         ManifestsHandler,
         TagsHandler,
         ReferrersHandler,
-        DockerGcService,
+        DockerBlobReferences,
         DockerContentsProvider,
       ],
-      exports: [DockerGcService],
     };
   }
 
   onModuleInit(): void {
     this.contents.register('docker', this.dockerContents);
+    this.blobReferences.register('docker', this.dockerReferences);
     if (!this.strategies.names.includes(REGISTRY_TOKEN_STRATEGY)) this.strategies.addBeforeAnonymous(REGISTRY_TOKEN_STRATEGY, this.registryTokenStrategy);
   }
 }

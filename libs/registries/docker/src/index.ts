@@ -2,4 +2,4 @@ export * from './docker.module';
 export * from './entities';
 export * from './database/docker-schema.migration';
 export * from './database/docker-upload-sessions.migration';
-export * from './gc/docker-gc.service';
+export * from './database/docker-names-without-org.migration';

@@ -17,10 +17,12 @@ export const MAX_NAME_LENGTH = 255;
 export type DigestAlgorithm = 'sha256' | 'sha512';
 
 export interface RepositoryName {
-  /** Full path, e.g. `team/app` — the Docker package name. */
+  /** Full path on the wire, e.g. `team/app` (token scopes, Location headers, catalog). */
   name: string;
   /** First path component: the organization. */
   org: string;
+  /** The path after the org, e.g. `app` or `tools/lint`: the package name inside the org. */
+  packageName: string;
 }
 
 export type RegistryRoute =
@@ -35,7 +37,13 @@ export function parseRepositoryName(name: string): RepositoryName {
   if (name.length > MAX_NAME_LENGTH || !NAME_PATTERN.test(name)) {
     throw new OciError('NAME_INVALID', 'invalid repository name: expected {org}/{name} in the OCI name grammar', { name: name.slice(0, 300) });
   }
-  return { name, org: name.slice(0, name.indexOf('/')) };
+  const slash = name.indexOf('/');
+  return { name, org: name.slice(0, slash), packageName: name.slice(slash + 1) };
+}
+
+/** The repository of package `packageName` in org `orgSlug` (`team` + `app` → `team/app`). */
+export function repositoryNameOf(orgSlug: string, packageName: string): RepositoryName {
+  return parseRepositoryName(`${orgSlug}/${packageName}`);
 }
 
 export function isTag(reference: string): boolean {

@@ -11,7 +11,7 @@ import { ManifestsHandler } from './handlers/manifests.handler';
 import { ReferrersHandler } from './handlers/referrers.handler';
 import type { RegistryRequest } from './handlers/registry-request';
 import { TagsHandler, sendPage } from './handlers/tags.handler';
-import { RegistryRoute, parsePagination, parseRepositoryName, parseRoute } from './names';
+import { RegistryRoute, parsePagination, parseRoute, repositoryNameOf } from './names';
 import { OciExceptionFilter } from './oci-exception.filter';
 import { RepositoryService } from './storage/repository.service';
 
@@ -82,8 +82,8 @@ export class RegistryController {
     const visible: string[] = [];
     for (const pkg of await this.repositories.listRepositories()) {
       if (!pkg.org) continue;
-      const ctx = { repo: parseRepositoryName(pkg.normalizedName), org: pkg.org, pkg };
-      if (this.access.decide(principal, ctx, 'pull').allowed) visible.push(pkg.normalizedName);
+      const ctx = { repo: repositoryNameOf(pkg.org.slug, pkg.normalizedName), org: pkg.org, pkg };
+      if (this.access.decide(principal, ctx, 'pull').allowed) visible.push(ctx.repo.name);
     }
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
     sendPage(res, '/v2/_catalog', visible.sort(), n, last, (repositories) => ({ repositories }));

@@ -45,6 +45,14 @@ describe('PackagePage', () => {
     expect(screen.getByRole('switch', { name: 'Public package' })).not.toBeChecked();
   });
 
+  it('a Docker package is the image path inside the org: the pull command adds the org and the latest tag', async () => {
+    const dockerUrl = '/api/v1/orgs/default/packages/docker/tools%2Flint';
+    const image = { ...detail, type: 'docker', name: 'tools/lint', normalizedName: 'tools/lint', latestVersion: 'v2', versions: [] };
+    mockApi({ [`GET ${dockerUrl}`]: { body: image } });
+    renderWithSession(<PackagePage type="docker" name="tools/lint" />, { publicUrl: 'http://127.0.0.1:8080' });
+    expect(await screen.findByText('docker pull 127.0.0.1:8080/default/tools/lint:v2')).toBeInTheDocument();
+  });
+
   it('makes the package public through PATCH', async () => {
     const user = userEvent.setup();
     const api = mockApi({

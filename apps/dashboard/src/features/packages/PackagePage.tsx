@@ -67,7 +67,7 @@ export function PackagePage({ type, name }: { type: PackageType; name: string })
               <dd>{pkg.data.private ? 'Private' : 'Public'}</dd>
             </div>
           </dl>
-          <CodeSnippet label="Install command" code={installCommand({ publicUrl: publicUrlOf(info), org, type, name: pkg.data.name })} hint={pkg.data.private ? 'Private package: the client needs a token with read access.' : undefined} />
+          <CodeSnippet label="Install command" code={installCommand({ publicUrl: publicUrlOf(info), org, type, name: pkg.data.name, version: type === 'docker' ? pkg.data.latestVersion : null })} hint={pkg.data.private ? 'Private package: the client needs a token with read access.' : undefined} />
           <div className="grid-2">
             <PackageSettings pkg={pkg.data} onChange={pkg.setData} />
             <VersionList type={type} versions={pkg.data.versions ?? []} />

@@ -1,7 +1,7 @@
 import type { PackageType } from '../../api/types';
 
 /** The command that installs a package from this server (anonymous for public packages). */
-export function installCommand(opts: { publicUrl: string; org: string; type: PackageType; name: string }): string {
+export function installCommand(opts: { publicUrl: string; org: string; type: PackageType; name: string; version?: string | null }): string {
   const url = opts.publicUrl.replace(/\/+$/, '');
   const org = encodeURIComponent(opts.org);
   switch (opts.type) {
@@ -12,9 +12,9 @@ export function installCommand(opts: { publicUrl: string; org: string; type: Pac
     case 'docker': {
       const parsed = new URL(url);
       const hostPath = `${parsed.host}${parsed.pathname.replace(/\/+$/, '')}`;
-      // Docker repositories live under /v2/{org}/{name}; don't repeat the org if the name carries it.
-      const repo = opts.name.startsWith(`${opts.org}/`) ? opts.name : `${opts.org}/${opts.name}`;
-      return `docker pull ${hostPath}/${repo}`;
+      // The package name is the image path inside the org: the image is {host}/{org}/{name}.
+      const tag = opts.version ? `:${opts.version}` : '';
+      return `docker pull ${hostPath}/${opts.org}/${opts.name}${tag}`;
     }
   }
 }

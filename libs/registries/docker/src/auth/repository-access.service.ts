@@ -34,7 +34,7 @@ export class RepositoryAccessService {
       kind: 'package',
       org: ctx.repo.org,
       type: 'docker',
-      name: ctx.pkg?.normalizedName ?? ctx.repo.name,
+      name: ctx.pkg?.normalizedName ?? ctx.repo.packageName,
       private: ctx.pkg ? ctx.pkg.private : undefined,
       permissionMode: ctx.pkg?.permissionMode,
     };

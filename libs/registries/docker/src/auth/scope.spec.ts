@@ -16,8 +16,9 @@ describe('registry token scopes', () => {
     recordExpiresAt: null,
     restrictions: [new RegistryScopeRestriction(parseScopes(scopes))],
   });
-  const repo = { kind: 'package', org: 'acme', type: 'docker', name: 'acme/app', private: true, permissionMode: 'standard' } as const;
-  const may = (scopes: string[], action: 'package:read' | 'package:write' | 'package:delete', name = 'acme/app') =>
+  // Package `app` of org `acme` is repository `acme/app` in scopes.
+  const repo = { kind: 'package', org: 'acme', type: 'docker', name: 'app', private: true, permissionMode: 'standard' } as const;
+  const may = (scopes: string[], action: 'package:read' | 'package:write' | 'package:delete', name = 'app') =>
     can(principal(scopes), { action, resource: { ...repo, name } }).allowed;
 
   it('pull grants reads only', () => {
@@ -35,7 +36,9 @@ describe('registry token scopes', () => {
 
   it('* grants every action, on the named repository only', () => {
     for (const action of ['package:read', 'package:write', 'package:delete'] as const) expect(may(['repository:acme/app:*'], action)).toBe(true);
-    expect(may(['repository:acme/app:*'], 'package:read', 'acme/other')).toBe(false);
+    expect(may(['repository:acme/app:*'], 'package:read', 'other')).toBe(false);
+    expect(may(['repository:app:*'], 'package:read')).toBe(false);
+    expect(can(principal(['repository:acme/app:pull']), { action: 'package:read', resource: { ...repo, org: 'other' } }).allowed).toBe(false);
   });
 
   it('a scope never grants what roles do not', () => {

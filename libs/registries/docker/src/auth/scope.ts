@@ -74,7 +74,8 @@ export class RegistryScopeRestriction implements Restriction {
 
   check(request: AccessRequest): string | null {
     if (request.resource.kind !== 'package' || request.resource.type !== 'docker') return 'a registry token only grants registry access';
-    const name = request.resource.name;
+    // Scopes name the full repository path (`team/app`); the package inside the org is `app`.
+    const name = `${request.resource.org}/${request.resource.name}`;
     if (request.action === 'package:read') return this.allows(name, 'pull') ? null : `token has no pull scope on ${name}`;
     if (request.action === 'package:write') return this.allows(name, 'push') ? null : `token has no push scope on ${name}`;
     if (request.action === 'package:delete') return this.allows(name, 'delete') ? null : `token has no delete scope on ${name}`;

@@ -4,7 +4,7 @@ import { BLOB_STORE, BlobStore, StagedBlob } from '@packgate/registries/core';
 import { RepositoryAccessService } from '../auth/repository-access.service';
 import { DOCKER_OPTIONS, DockerOptions } from '../docker-options';
 import { OciError } from '../errors';
-import { parseDigest, parseRepositoryName } from '../names';
+import { parseDigest, parseRepositoryName, repositoryNameOf } from '../names';
 import { RepositoryService } from '../storage/repository.service';
 import { UploadSession, UploadSessions } from '../storage/upload-sessions';
 import { RegistryRequest, RouteOf, queryString } from './registry-request';
@@ -90,7 +90,7 @@ export class BlobUploadsHandler {
     } else {
       for (const packageId of await this.repositories.repositoriesLinking(digest)) {
         const pkg = await this.repositories.findPackageById(packageId);
-        if (pkg?.org) sources.push({ repo: parseRepositoryName(pkg.normalizedName), org: pkg.org, pkg });
+        if (pkg?.org) sources.push({ repo: repositoryNameOf(pkg.org.slug, pkg.normalizedName), org: pkg.org, pkg });
       }
     }
     for (const source of sources) {

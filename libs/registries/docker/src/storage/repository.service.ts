@@ -50,7 +50,7 @@ export class RepositoryService {
     const ref = this.ref(ctx.org.id, ctx.repo);
     const now = new Date();
     try {
-      await this.dataSource.getRepository(Package).insert({ ...ref, name: ctx.repo.name, private: true, permissionMode: 'standard', metadata: {}, createdAt: now, updatedAt: now });
+      await this.dataSource.getRepository(Package).insert({ ...ref, name: ctx.repo.packageName, private: true, permissionMode: 'standard', metadata: {}, createdAt: now, updatedAt: now });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
@@ -224,7 +224,7 @@ export class RepositoryService {
   }
 
   private ref(orgId: number, repo: RepositoryName): PackageRef {
-    return { orgId, type: 'docker', normalizedName: normalizePackageName('docker', repo.name) };
+    return { orgId, type: 'docker', normalizedName: normalizePackageName('docker', repo.packageName) };
   }
 }
 
