@@ -14,8 +14,28 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Delete blobs that no manifest or package file references (after a grace period, default 1 hour) */
-        post: operations["DockerGcController_collect"];
+        /**
+         * Old name of POST /api/v1/admin/gc (removed in the next release)
+         * @deprecated
+         */
+        post: operations["GcController_collectDockerAlias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/gc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete blobs that no package file or manifest references (after a grace period, default 1 hour) */
+        post: operations["GcController_collect"];
         delete?: never;
         options?: never;
         head?: never;
@@ -790,7 +810,28 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    DockerGcController_collect: {
+    GcController_collectDockerAlias: {
+        parameters: {
+            query?: {
+                graceSeconds?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GcReportDto"];
+                };
+            };
+        };
+    };
+    GcController_collect: {
         parameters: {
             query?: {
                 /** @description Only blobs uploaded longer ago than this are collected */
