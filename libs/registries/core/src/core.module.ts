@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import * as path from 'node:path';
 import { Blob, Package, PackageFile, PackageVersion } from './entities';
+import { PackageAccess } from './access/package-access.service';
 import { PackageContentsRegistry } from './package-contents';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
@@ -29,8 +30,9 @@ export class RegistryCoreModule {
         StagingReclaimer,
         PackageService,
         PackageContentsRegistry,
+        PackageAccess,
       ],
-      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, TypeOrmModule],
+      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, PackageAccess, TypeOrmModule],
     };
   }
 }

@@ -10,3 +10,5 @@ export * from './package-contents';
 export * from './faults/dependency-failure';
 export * from './json-depth';
 export * from './transaction-retry';
+export * from './access/package-refusal';
+export * from './access/package-access.service';
