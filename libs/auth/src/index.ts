@@ -20,6 +20,7 @@ export * from './identity/identity.service';
 export * from './macaroons/caveats';
 export { addressMatcher, clientAddressMiddleware, normalizeAddress, resolveClientAddress } from './network/client-address';
 export * from './macaroons/token-codec';
+export * from './network/request-meta';
 export * from './passwords/password.service';
 export * from './passwords/password-login.service';
 export * from './passwords/hashing-queue';
