@@ -1,6 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { PackageRefusal } from '@packgate/registries/core';
-import { BASIC_CHALLENGE, PypiExceptionFilter } from './pypi-exception.filter';
+import { BASIC_CHALLENGE, PypiExceptionFilter, reasonPhrase } from './pypi-exception.filter';
 
 function answer(exception: unknown): { status: number; body: string; challenge?: string } {
   const out: { status: number; body: string; challenge?: string } = { status: 0, body: '' };
@@ -31,5 +31,15 @@ describe('PypiExceptionFilter: package-access refusals', () => {
 
   it('denied → 403 with the evaluator reason', () => {
     expect(answer(new PackageRefusal('denied', 'needs role pypi:write', target, false))).toEqual({ status: 403, body: 'Forbidden: needs role pypi:write' });
+  });
+});
+
+describe('reason phrase', () => {
+  it('keeps printable ASCII only, bounded', () => {
+    expect(reasonPhrase('File already exists: a.whl')).toBe('File already exists: a.whl');
+    expect(reasonPhrase('bad\r\nInjected: header')).toBe('bad Injected: header');
+    expect(reasonPhrase('naïve ☃')).toBe('na ve');
+    expect(reasonPhrase('x'.repeat(500))).toHaveLength(200);
+    expect(reasonPhrase('\n')).toBe('Error');
   });
 });
