@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from './access/access.service';
@@ -36,7 +36,7 @@ export class AuthModule {
   static forRoot(options: AuthOptions): DynamicModule {
     return {
       module: AuthModule,
-      imports: [TypeOrmModule.forFeature([Organization, User, Membership, AccessToken, Session, AuditEvent, AuthThrottle])],
+      imports: [DiscoveryModule, TypeOrmModule.forFeature([Organization, User, Membership, AccessToken, Session, AuditEvent, AuthThrottle])],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
         // Counters in the database; a shared store (e.g. RateLimiterRedis) can replace this factory.

@@ -1,11 +1,10 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { AccessService, IdentityService, Principal } from '@packgate/auth';
-import { Package, PackageService, PackageVersion } from '@packgate/registries/core';
+import { IdentityService, Principal } from '@packgate/auth';
+import { Package, PackageAccess, PackageService, PackageVersion } from '@packgate/registries/core';
 import { PACKGATE_CONFIG } from '../config/config.constants';
 import type { PackgateConfig } from '../config/config';
-import { packageResource } from '../packages/packages.service';
 import { AtomEntry, renderAtom } from './atom';
 
 /** How many releases the feed shows (newest first). */
@@ -16,7 +15,7 @@ export class FeedService {
   constructor(
     private readonly identity: IdentityService,
     private readonly packages: PackageService,
-    private readonly access: AccessService,
+    private readonly access: PackageAccess,
     @InjectRepository(PackageVersion) private readonly versions: Repository<PackageVersion>,
     @Inject(PACKGATE_CONFIG) private readonly config: PackgateConfig,
   ) {}
@@ -25,9 +24,7 @@ export class FeedService {
     const org = await this.identity.findOrg(slug);
     if (!org) throw new NotFoundException(`no org ${slug}`);
     const readable = new Map<number, Package>();
-    for (const pkg of await this.packages.listPackages(org.id)) {
-      if (this.access.can(principal, { action: 'package:read', resource: packageResource(slug, pkg) }).allowed) readable.set(pkg.id, pkg);
-    }
+    for (const pkg of this.access.visible(principal, slug, await this.packages.listPackages(org.id))) readable.set(pkg.id, pkg);
     const releases = readable.size === 0 ? [] : await this.versions.find({ where: { packageId: In([...readable.keys()]) }, order: { createdAt: 'DESC', id: 'DESC' }, take: FEED_SIZE });
     const base = this.config.publicUrl;
     const feedUrl = `${base}/api/v1/orgs/${encodeURIComponent(slug)}/feed.atom`;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService, PACKAGE_TYPES, Principal, STANDARD_ROLES, TOKEN_ONLY_ROLES, USER_ONLY_ROLES, packageRole } from '@packgate/auth';
-import { Package, PackageService } from '@packgate/registries/core';
-import { packageResource } from '../packages/packages.service';
+import { PACKAGE_TYPES, Principal, STANDARD_ROLES, TOKEN_ONLY_ROLES, USER_ONLY_ROLES, packageRole } from '@packgate/auth';
+import { Package, PackageAccess, PackageService } from '@packgate/registries/core';
 import type { RoleDto } from './org.dto';
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -20,7 +19,7 @@ for (const type of PACKAGE_TYPES) {
 export class OrgRolesService {
   constructor(
     private readonly packages: PackageService,
-    private readonly access: AccessService,
+    private readonly access: PackageAccess,
   ) {}
 
   /**
@@ -28,7 +27,7 @@ export class OrgRolesService {
    * names its package), so members do not learn the names of packages hidden from them.
    */
   async listFor(orgId: number, slug: string, viewer: Principal): Promise<RoleDto[]> {
-    return this.list(orgId, (pkg) => this.access.can(viewer, { action: 'package:view', resource: packageResource(slug, pkg) }).allowed);
+    return this.list(orgId, (pkg) => this.access.visible(viewer, slug, [pkg], 'package:view').length === 1);
   }
 
   async list(orgId: number, visible: (pkg: Package) => boolean = () => true): Promise<RoleDto[]> {

@@ -1,11 +1,11 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { AccessService, AuditService, PACKAGE_TYPES, PackageResource, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
-import { Package, PackageContentsRegistry, PackageService, PackageSummaryFigures, PackageVersionView, normalizePackageName } from '@packgate/registries/core';
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { AuditService, PACKAGE_TYPES, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
+import { Package, PackageAccess, PackageContentsRegistry, PackageService, PackageSummaryFigures, PackageTarget, PackageVersionView, normalizePackageName } from '@packgate/registries/core';
 import { OrgLookupService } from '../orgs/org-lookup.service';
 import type { PackageDetailDto, PackageSummaryDto, UpdatePackageDto } from './package.dto';
 
-export function packageResource(org: string, pkg: Package): PackageResource {
-  return { kind: 'package', org, type: pkg.type, name: pkg.normalizedName, private: pkg.private, permissionMode: pkg.permissionMode };
+function targetOf(org: string, pkg: Package): PackageTarget {
+  return { org, type: pkg.type, name: pkg.normalizedName, label: pkg.name };
 }
 
 /** REST view of packages: listing, detail, settings and deletion, each through the evaluator. */
@@ -13,7 +13,7 @@ export function packageResource(org: string, pkg: Package): PackageResource {
 export class PackagesService {
   constructor(
     private readonly packages: PackageService,
-    private readonly access: AccessService,
+    private readonly access: PackageAccess,
     private readonly orgs: OrgLookupService,
     private readonly audit: AuditService,
     private readonly contents: PackageContentsRegistry,
@@ -23,9 +23,9 @@ export class PackagesService {
     if (type !== undefined && !isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
     const org = await this.orgs.require(slug);
     const needle = query?.trim().toLowerCase();
-    const visible = (await this.packages.listPackages(org.id, type as PackageType | undefined)).filter(
-      (pkg) => this.visible(principal, slug, pkg) && (!needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle)),
-    );
+    const visible = this.access
+      .visible(principal, slug, await this.packages.listPackages(org.id, type as PackageType | undefined), 'package:view')
+      .filter((pkg) => !needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle));
     const listed = await this.listed(visible);
     const summaries = await this.figures(listed);
     return listed.map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
@@ -52,7 +52,7 @@ export class PackagesService {
 
   async update(principal: Principal, slug: string, type: string, name: string, body: UpdatePackageDto): Promise<PackageSummaryDto> {
     const pkg = await this.findReadable(principal, slug, type, name);
-    this.access.assert(principal, { action: 'package:configure', resource: packageResource(slug, pkg) });
+    this.access.check(principal, targetOf(slug, pkg), pkg, 'package:configure');
     const before = { private: pkg.private, permissionMode: pkg.permissionMode };
     const updated = await this.packages.updateSettings(pkg, body);
     await this.audit.record({ org: slug, principal, action: 'package.settings-changed', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success', details: { before, after: { private: updated.private, permissionMode: updated.permissionMode } } });
@@ -61,24 +61,15 @@ export class PackagesService {
 
   async delete(principal: Principal, slug: string, type: string, name: string): Promise<void> {
     const pkg = await this.findReadable(principal, slug, type, name);
-    this.access.assert(principal, { action: 'package:configure', resource: packageResource(slug, pkg) });
+    this.access.check(principal, targetOf(slug, pkg), pkg, 'package:configure');
     await this.packages.deletePackage(pkg);
     await this.audit.record({ org: slug, principal, action: 'package.deleted', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success' });
   }
 
-  /** A package the caller may read; otherwise 404 so names do not leak. */
+  /** A package the caller may see; otherwise 404 (RestExceptionFilter) so names do not leak. */
   async findReadable(principal: Principal, slug: string, type: string, name: string): Promise<Package> {
     if (!isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
-    const org = await this.orgs.require(slug);
-    const pkg = await this.packages.findPackage({ orgId: org.id, type, normalizedName: normalizePackageName(type, name) });
-    if (!pkg || !this.visible(principal, slug, pkg)) {
-      throw new NotFoundException(`no ${type} package ${name} in ${slug}`);
-    }
-    return pkg;
-  }
-
-  private visible(principal: Principal, slug: string, pkg: Package): boolean {
-    return this.access.can(principal, { action: 'package:view', resource: packageResource(slug, pkg) }).allowed;
+    return (await this.access.requireExisting(principal, { org: slug, type, name: normalizePackageName(type, name), label: name }, 'package:view')).pkg;
   }
 
   /** Version count, size and last upload: from versions and files, or from the format's provider. */

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
+import { PackageRefusal, RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -43,6 +43,14 @@ export class RestExceptionFilter implements ExceptionFilter {
       const status = exception.anonymous ? 401 : 403;
       if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="Packgate"');
       res.status(status).json({ statusCode: status, error: STATUS_TEXT[status], message: exception.reason });
+      return;
+    }
+    if (exception instanceof PackageRefusal) {
+      const status = exception.kind === 'unauthenticated' ? 401 : exception.kind === 'denied' ? 403 : 404;
+      if (status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="Packgate"');
+      const { org, type } = exception.target;
+      const message = status === 404 ? (exception.missing === 'org' ? `no org ${org}` : `no ${type} package ${exception.label} in ${org}`) : exception.reason;
+      res.status(status).json({ statusCode: status, error: STATUS_TEXT[status], message });
       return;
     }
     if (exception instanceof RegistryError) {

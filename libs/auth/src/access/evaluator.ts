@@ -2,6 +2,7 @@ import type { AccessRequest, OrgAction, PackageResource } from './access-request
 import type { Principal, TokenPrincipal, UserPrincipal } from './principal';
 import {
   AccessLevel,
+  PackageType,
   USER_ONLY_ROLES,
   TOKEN_ONLY_ROLES,
   formatRole,
@@ -97,6 +98,20 @@ export function isMembershipRole(role: string): boolean {
   return !TOKEN_ONLY_ROLES.includes(role) && (isStandardRole(role) || parsePackageRole(role) !== null);
 }
 
+/** Formats whose registry clients authenticate with access tokens only, and what a password gets there. */
+const TOKENS_ONLY_FORMATS: Partial<Record<PackageType, string>> = {
+  npm: 'npm needs an access token: user name and password (Basic auth, _auth or _password in .npmrc) are not accepted by the npm registry',
+};
+
+/**
+ * Why a format's registry routes refuse user credentials (Basic user:password), or undefined when
+ * they take them. The auth group uses it to refuse before any password check; decidePackageAccess
+ * applies the same rule to a user principal.
+ */
+export function userCredentialsRefusal(type: PackageType): string | undefined {
+  return TOKENS_ONLY_FORMATS[type];
+}
+
 /** Users reach REST through a dashboard session, tokens through role `api`. */
 function decideRestGate(principal: Principal): Decision {
   if (principal.kind === 'anonymous') return deny('authentication required');
@@ -121,8 +136,8 @@ function decidePackageAccess(principal: Principal, level: AccessLevel, pkg: Pack
     return deny(`token belongs to org "${principal.org}", not "${pkg.org}"`);
   }
   if (principal.kind === 'user' && !isMember(principal, pkg.org)) return deny(`not a member of org "${pkg.org}"`);
-  if (registryClient && pkg.type === 'npm' && principal.kind === 'user') {
-    return deny('npm accepts access tokens only, not user credentials');
+  if (registryClient && principal.kind === 'user' && userCredentialsRefusal(pkg.type)) {
+    return deny(`${pkg.type} accepts access tokens only, not user credentials`);
   }
   const roles = effectiveRoles(principal, pkg.org);
   if (roles.has('org:admin')) return allow('org:admin');

@@ -6,11 +6,14 @@ import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
 import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
 import { AuditService } from '../audit/audit.service';
-import { ACCEPTS_LINK_TOKEN, markLinkTokenRoute } from '../decorators/accepts-link-token.decorator';
-import { TOKENS_ONLY, markTokensOnlyRoute } from '../decorators/tokens-only.decorator';
+import { userCredentialsRefusal } from '../access/evaluator';
+import type { PackageType } from '../access/roles';
+import { ACCEPTS_LINK_TOKEN } from '../decorators/accepts-link-token.decorator';
+import { REGISTRY_FORMAT } from '../decorators/registry-format.decorator';
 import { AuthenticationError, RetryLaterError } from '../errors';
 import { IGNORES_CREDENTIALS } from '../decorators/ignores-credentials.decorator';
 import { AuthStrategyRegistry } from '../strategies/auth-strategy-registry';
+import { createAuthContext } from '../strategies/auth-context';
 import { clientIp } from '../strategies/credentials';
 import type { Refusal } from '../strategies/strategy-result';
 import { authFailures, reasonLabel } from './auth-metrics';
@@ -40,9 +43,12 @@ export class AuthGroupGuard implements CanActivate {
     }
     const res = context.switchToHttp().getResponse<Response>();
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, targets)) markLinkTokenRoute(req);
-    const tokensOnly = this.reflector.getAllAndOverride<string | undefined>(TOKENS_ONLY, targets);
-    if (tokensOnly) markTokensOnlyRoute(req, tokensOnly);
+    const format = this.reflector.getAllAndOverride<PackageType | undefined>(REGISTRY_FORMAT, targets);
+    // The route's metadata, not marks on the request, tells the strategies what it accepts.
+    createAuthContext(req, {
+      acceptsLinkToken: this.reflector.getAllAndOverride<boolean | undefined>(ACCEPTS_LINK_TOKEN, targets) === true,
+      passwordRefusal: format ? userCredentialsRefusal(format) : undefined,
+    });
     const crossOrigin = crossOriginWriteRefusal(req, this.options.publicUrl?.());
     if (crossOrigin) {
       setPrincipal(req, ANONYMOUS);

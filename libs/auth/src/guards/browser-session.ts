@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { readCredentials } from '../strategies/credentials';
+import { readCredentials } from '../strategies/auth-context';
 
 /**
  * Where the dashboard session cookie counts, and from where it may write. Decided here only:

@@ -3,9 +3,8 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 import { ANONYMOUS } from '../access/principal';
-import { presentedLinkToken } from '../decorators/accepts-link-token.decorator';
 import { looksLikeToken } from '../macaroons/token-codec';
-import { readCredentials } from './credentials';
+import { authContextOf } from './auth-context';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, rejected } from './strategy-result';
 
@@ -16,9 +15,9 @@ import { StrategyResult, rejected } from './strategy-result';
 @Injectable()
 export class AnonymousStrategy extends PassportStrategy(Strategy, STRATEGY.anonymous) {
   async validate(req: Request): Promise<StrategyResult> {
-    const credentials = readCredentials(req);
+    const { credentials, linkToken } = authContextOf(req);
     // A link token the link-token strategy refused is a 401 too, not anonymous.
-    if (credentials.scheme === 'none') return presentedLinkToken(req) === undefined ? ANONYMOUS : [false, { method: 'anonymous' }];
+    if (credentials.scheme === 'none') return linkToken === undefined ? ANONYMOUS : [false, { method: 'anonymous' }];
     if (credentials.scheme === 'other') {
       return rejected('authorization', credentials.name === 'oversized' ? 'Authorization header too large' : `unsupported Authorization scheme "${credentials.name}"`);
     }

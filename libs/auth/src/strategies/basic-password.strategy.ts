@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
-import { tokensOnlyRefusal } from '../decorators/tokens-only.decorator';
 import { IdentityService } from '../identity/identity.service';
 import { PasswordLoginService } from '../passwords/password-login.service';
-import { clientIp, readCredentials, tokenInBasic } from './credentials';
+import { authContextOf } from './auth-context';
+import { tokenInBasic } from './credentials';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, notMine, rejected } from './strategy-result';
 
@@ -26,14 +26,13 @@ export class BasicPasswordStrategy extends PassportStrategy(Strategy, STRATEGY.b
   }
 
   async validate(req: Request): Promise<StrategyResult> {
-    const credentials = readCredentials(req);
+    const { credentials, passwordRefusal, ip } = authContextOf(req);
     if (credentials.scheme === 'basic-malformed') return rejected('basic', 'malformed Basic credentials (expected base64 of user:password)');
     if (credentials.scheme !== 'basic' || tokenInBasic(credentials)) return notMine('basic');
-    const tokensOnly = tokensOnlyRefusal(req);
-    if (tokensOnly) return rejected('basic', tokensOnly);
+    if (passwordRefusal) return rejected('basic', passwordRefusal);
     const { username, password } = credentials;
     if (username === '' || password === '' || username.length > 64 || password.length > 1024) return rejected('basic', INVALID);
-    const user = await this.logins.check(clientIp(req), username, password);
+    const user = await this.logins.check(ip, username, password);
     if (!user) return rejected('basic', INVALID);
     return this.identity.userPrincipal(user, 'password');
   }

@@ -4,7 +4,8 @@ import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 import { CredentialRejected } from '../errors';
 import { TokenService } from '../tokens/token.service';
-import { clientIp, readCredentials, tokenInBasic } from './credentials';
+import { authContextOf } from './auth-context';
+import { tokenInBasic } from './credentials';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, notMine, rejected } from './strategy-result';
 
@@ -16,12 +17,12 @@ export class BasicTokenStrategy extends PassportStrategy(Strategy, STRATEGY.basi
   }
 
   async validate(req: Request): Promise<StrategyResult> {
-    const credentials = readCredentials(req);
+    const { credentials, ip } = authContextOf(req);
     if (credentials.scheme !== 'basic') return notMine('basic-token');
     const token = tokenInBasic(credentials);
     if (!token) return notMine('basic-token');
     try {
-      return await this.tokens.authenticate(token, { ip: clientIp(req) });
+      return await this.tokens.authenticate(token, { ip });
     } catch (error) {
       if (error instanceof CredentialRejected) return rejected('basic-token', error.message);
       throw error;

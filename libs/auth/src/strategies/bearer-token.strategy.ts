@@ -5,7 +5,7 @@ import { Strategy } from 'passport-custom';
 import { CredentialRejected } from '../errors';
 import { looksLikeToken } from '../macaroons/token-codec';
 import { TokenService } from '../tokens/token.service';
-import { clientIp, readCredentials } from './credentials';
+import { authContextOf } from './auth-context';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, notMine, rejected } from './strategy-result';
 
@@ -17,10 +17,10 @@ export class BearerTokenStrategy extends PassportStrategy(Strategy, STRATEGY.bea
   }
 
   async validate(req: Request): Promise<StrategyResult> {
-    const credentials = readCredentials(req);
+    const { credentials, ip } = authContextOf(req);
     if (credentials.scheme !== 'bearer' || !looksLikeToken(credentials.token)) return notMine('bearer');
     try {
-      return await this.tokens.authenticate(credentials.token, { ip: clientIp(req) });
+      return await this.tokens.authenticate(credentials.token, { ip });
     } catch (error) {
       if (error instanceof CredentialRejected) return rejected('bearer', error.message);
       throw error;

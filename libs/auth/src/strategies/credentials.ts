@@ -1,4 +1,3 @@
-import type { Request } from 'express';
 import { looksLikeToken } from '../macaroons/token-codec';
 
 /** Parsing of the Authorization header, shared by the strategies. Never logs or keeps secrets. */
@@ -10,14 +9,6 @@ export type PresentedCredentials =
   | { scheme: 'other'; name: string };
 
 const MAX_HEADER = 8192;
-
-export function readCredentials(req: Request): PresentedCredentials {
-  const cached = (req as Request & { _packgateCredentials?: PresentedCredentials })._packgateCredentials;
-  if (cached) return cached;
-  const parsed = parseAuthorization(req.headers.authorization);
-  (req as Request & { _packgateCredentials?: PresentedCredentials })._packgateCredentials = parsed;
-  return parsed;
-}
 
 export function parseAuthorization(header: string | undefined): PresentedCredentials {
   if (header === undefined || header.trim() === '') return { scheme: 'none' };

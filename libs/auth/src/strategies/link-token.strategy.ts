@@ -4,11 +4,10 @@ import type { Request } from 'express';
 import { Strategy } from 'passport-custom';
 import { effectiveRoles } from '../access/evaluator';
 import type { TokenPrincipal } from '../access/principal';
-import { presentedLinkToken } from '../decorators/accepts-link-token.decorator';
 import { CredentialRejected } from '../errors';
 import { Caveat, caveatsLimitToReads, parseCaveat } from '../macaroons/caveats';
 import { TokenService } from '../tokens/token.service';
-import { clientIp } from './credentials';
+import { authContextOf } from './auth-context';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, notMine, rejected } from './strategy-result';
 
@@ -30,12 +29,12 @@ export class LinkTokenStrategy extends PassportStrategy(Strategy, STRATEGY.linkT
   }
 
   async validate(req: Request): Promise<StrategyResult> {
-    const token = presentedLinkToken(req);
+    const { linkToken: token, ip } = authContextOf(req);
     if (token === undefined) return notMine('link-token');
     let principal: TokenPrincipal;
     let caveats: readonly Caveat[];
     try {
-      ({ principal, caveats } = await this.tokens.authenticateWithCaveats(token.trim(), { ip: clientIp(req) }));
+      ({ principal, caveats } = await this.tokens.authenticateWithCaveats(token.trim(), { ip }));
     } catch (error) {
       if (error instanceof CredentialRejected) return rejected('link-token', error.message);
       throw error;

@@ -5,7 +5,7 @@ import { Strategy } from 'passport-custom';
 import { sessionCookieApplies } from '../guards/browser-session';
 import { IdentityService } from '../identity/identity.service';
 import { SESSION_COOKIE, SessionService } from '../sessions/session.service';
-import { readCredentials } from './credentials';
+import { readCredentials } from './auth-context';
 import { STRATEGY } from './strategy-names';
 import { StrategyResult, notMine, rejected } from './strategy-result';
 

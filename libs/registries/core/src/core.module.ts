@@ -5,6 +5,7 @@ import { Blob, Package, PackageFile, PackageVersion } from './entities';
 import { BlobReferenceRegistry } from './gc/blob-references';
 import { GC_OPTIONS, GarbageCollector } from './gc/garbage-collector.service';
 import { GcController } from './gc/gc.controller';
+import { PackageAccess } from './access/package-access.service';
 import { PackageContentsRegistry } from './package-contents';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
@@ -36,8 +37,9 @@ export class RegistryCoreModule {
         { provide: GC_OPTIONS, useValue: { graceSeconds: options.gcGraceSeconds ?? 3600 } },
         BlobReferenceRegistry,
         GarbageCollector,
+        PackageAccess,
       ],
-      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, BlobReferenceRegistry, GarbageCollector, TypeOrmModule],
+      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, BlobReferenceRegistry, GarbageCollector, PackageAccess, TypeOrmModule],
     };
   }
 }

@@ -13,3 +13,5 @@ export * from './transaction-retry';
 export * from './http/answer-after-drain';
 export * from './gc/blob-references';
 export * from './gc/garbage-collector.service';
+export * from './access/package-refusal';
+export * from './access/package-access.service';

@@ -2,10 +2,9 @@ import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
 import { BlobReferenceRegistry, PackageContentsRegistry } from '@packgate/registries/core';
 import { DockerContentsProvider } from './storage/docker-contents.provider';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthStrategyRegistry } from '@packgate/auth';
 import { Blob } from '@packgate/registries/core';
 import { RegistryTokenService } from './auth/registry-token.service';
-import { REGISTRY_TOKEN_STRATEGY, RegistryTokenStrategy } from './auth/registry-token.strategy';
+import { RegistryTokenStrategy } from './auth/registry-token.strategy';
 import { RepositoryAccessService } from './auth/repository-access.service';
 import { dockerOptionsProvider } from './docker-options';
 import { DockerBlobLink, DockerManifest, DockerTag, DockerUploadSession } from './entities';
@@ -27,8 +26,6 @@ import { TokenController } from './token.controller';
 @Module({})
 export class DockerModule implements OnModuleInit {
   constructor(
-    private readonly strategies: AuthStrategyRegistry,
-    private readonly registryTokenStrategy: RegistryTokenStrategy,
     private readonly contents: PackageContentsRegistry,
     private readonly dockerContents: DockerContentsProvider,
     private readonly blobReferences: BlobReferenceRegistry,
@@ -62,6 +59,5 @@ export class DockerModule implements OnModuleInit {
   onModuleInit(): void {
     this.contents.register('docker', this.dockerContents);
     this.blobReferences.register('docker', this.dockerReferences);
-    if (!this.strategies.names.includes(REGISTRY_TOKEN_STRATEGY)) this.strategies.addBeforeAnonymous(REGISTRY_TOKEN_STRATEGY, this.registryTokenStrategy);
   }
 }

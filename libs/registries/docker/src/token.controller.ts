@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { getPrincipal } from '@packgate/auth';
+import { getPrincipal, readCredentials } from '@packgate/auth';
 import type { Principal } from '@packgate/auth';
 import { RegistryTokenService } from './auth/registry-token.service';
 import { RepositoryAccessService } from './auth/repository-access.service';
@@ -43,7 +43,7 @@ export class TokenController {
       const actions = await this.grant(principal, entry);
       if (actions.length > 0) granted.push({ ...entry, actions });
     }
-    const issued = await this.registryTokens.issue(req, principal, this.options.service, granted);
+    const issued = await this.registryTokens.issue(readCredentials(req), principal, this.options.service, granted);
     res.setHeader('Cache-Control', 'no-store');
     res.status(200).json({ token: issued.token, access_token: issued.token, expires_in: issued.expiresIn, issued_at: issued.issuedAt.toISOString() });
   }

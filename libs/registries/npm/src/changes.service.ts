@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
-import { AuditService, Principal, clientIp } from '@packgate/auth';
+import { AuditService, Principal, RequestMeta } from '@packgate/auth';
 import { InvalidInputError, NotFoundError, Package, PackageService } from '@packgate/registries/core';
 import { NpmAccessService } from './npm-access.service';
 import { checkTagName } from './publish-document';
@@ -23,7 +22,7 @@ export class ChangesService {
     return pruneDistTags(npmMetadata(pkg)['dist-tags'], versions);
   }
 
-  async setDistTag(principal: Principal, slug: string, nameText: string, tag: string, version: unknown, req: Request): Promise<Record<string, string>> {
+  async setDistTag(principal: Principal, slug: string, nameText: string, tag: string, version: unknown, meta: RequestMeta): Promise<Record<string, string>> {
     const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
     checkTagName(tag);
     if (typeof version !== 'string') throw new InvalidInputError('the body must be a JSON string holding the version, e.g. "1.0.0"');
@@ -34,11 +33,11 @@ export class ChangesService {
       meta.rev += 1;
       return { ...meta };
     });
-    await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-set', resource: `npm:${name.full}@${version}`, result: 'success', ip: clientIp(req), details: { tag } });
+    await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-set', resource: `npm:${name.full}@${version}`, result: 'success', ip: meta.ip, details: { tag } });
     return npmMetadata(updated)['dist-tags'];
   }
 
-  async removeDistTag(principal: Principal, slug: string, nameText: string, tag: string, req: Request): Promise<Record<string, string>> {
+  async removeDistTag(principal: Principal, slug: string, nameText: string, tag: string, meta: RequestMeta): Promise<Record<string, string>> {
     const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
     if (tag === 'latest') throw new InvalidInputError('the latest tag cannot be removed; point it at another version with npm dist-tag add');
     const updated = await this.packages.updateMetadataWith(pkg, (current) => {
@@ -48,22 +47,22 @@ export class ChangesService {
       meta.rev += 1;
       return { ...meta };
     });
-    await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-removed', resource: `npm:${name.full}`, result: 'success', ip: clientIp(req), details: { tag } });
+    await this.audit.record({ org: org.slug, principal, action: 'npm.dist-tag-removed', resource: `npm:${name.full}`, result: 'success', ip: meta.ip, details: { tag } });
     return npmMetadata(updated)['dist-tags'];
   }
 
   /** `npm unpublish <pkg> --force`, or the last version: `DELETE /<name>/-rev/<rev>`. */
-  async unpublishPackage(principal: Principal, slug: string, nameText: string, req: Request): Promise<void> {
+  async unpublishPackage(principal: Principal, slug: string, nameText: string, meta: RequestMeta): Promise<void> {
     const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
     await this.packages.deletePackage(pkg);
-    await this.audit.record({ org: org.slug, principal, action: 'npm.unpublish', resource: `npm:${name.full}`, result: 'success', ip: clientIp(req), details: { wholePackage: true } });
+    await this.audit.record({ org: org.slug, principal, action: 'npm.unpublish', resource: `npm:${name.full}`, result: 'success', ip: meta.ip, details: { wholePackage: true } });
   }
 
   /**
    * `DELETE /<tarball path>/-rev/<rev>` after the version was dropped from the document. The file is
    * usually gone already; answering 200 then keeps npm's output clean.
    */
-  async deleteTarball(principal: Principal, slug: string, nameText: string, filename: string, req: Request): Promise<void> {
+  async deleteTarball(principal: Principal, slug: string, nameText: string, filename: string, meta: RequestMeta): Promise<void> {
     const { org, name, pkg } = await this.access.existingWritable(principal, slug, nameText);
     const file = await this.packages.findFile(pkg.id, filename);
     if (!file) return;
@@ -71,6 +70,6 @@ export class ChangesService {
     const versions = (await this.packages.detail(pkg)).versions.map(({ version }) => version.version);
     if (versions.length === 0) await this.packages.deletePackage(pkg);
     else await this.publish.touch(pkg, versions);
-    await this.audit.record({ org: org.slug, principal, action: 'npm.unpublish', resource: `npm:${name.full}/${filename}`, result: 'success', ip: clientIp(req) });
+    await this.audit.record({ org: org.slug, principal, action: 'npm.unpublish', resource: `npm:${name.full}/${filename}`, result: 'success', ip: meta.ip });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService, IdentityService, Organization, PackageResource, PermissionDeniedError, Principal } from '@packgate/auth';
-import { InvalidInputError, NotFoundError, Package, PackageService, normalizePackageName } from '@packgate/registries/core';
+import { Organization, Principal } from '@packgate/auth';
+import { InvalidInputError, NotFoundError, Package, PackageAccess, PackageTarget, normalizePackageName } from '@packgate/registries/core';
 import { NpmName, parseNpmName } from './npm-names';
 
 export interface NpmTarget {
@@ -10,22 +10,16 @@ export interface NpmTarget {
 }
 
 /**
- * Resolves `{org}` and a package name and asks the one evaluator. Decides 401 vs 403 vs 404 once
- * for the whole npm module:
- * - no token, and the package is private or unknown → 401 (PermissionDeniedError, anonymous);
- * - a token that may not read the package → 404, so private names do not leak;
- * - a token that may read but not write → 403 with the evaluator's reason.
+ * npm names on top of the core package-access step (PackageAccess): parses the name, then lets the
+ * step resolve the org and package and refuse. NpmExceptionFilter maps a refusal: unauthenticated →
+ * 401, not-visible → 404 (private names do not leak), denied → 403 with the evaluator's reason.
  */
 @Injectable()
 export class NpmAccessService {
-  constructor(
-    private readonly identity: IdentityService,
-    private readonly packages: PackageService,
-    private readonly access: AccessService,
-  ) {}
+  constructor(private readonly packages: PackageAccess) {}
 
   async org(slug: string): Promise<Organization> {
-    const org = await this.identity.findOrg(slug);
+    const org = await this.packages.findOrg(slug);
     if (!org) throw new NotFoundError(`no npm registry at /${slug.slice(0, 64)}/npm/`);
     return org;
   }
@@ -36,47 +30,33 @@ export class NpmAccessService {
     return name;
   }
 
-  resource(slug: string, name: NpmName, pkg: Package | null): PackageResource {
-    return { kind: 'package', org: slug, type: 'npm', name: pkg?.normalizedName ?? normalizePackageName('npm', name.full), private: pkg?.private ?? true, permissionMode: pkg?.permissionMode ?? 'standard' };
+  target(slug: string, name: NpmName): PackageTarget {
+    return { org: slug, type: 'npm', name: normalizePackageName('npm', name.full), label: name.full };
   }
 
-  mayRead(principal: Principal, slug: string, pkg: Package): boolean {
-    const resource: PackageResource = { kind: 'package', org: slug, type: 'npm', name: pkg.normalizedName, private: pkg.private, permissionMode: pkg.permissionMode };
-    return this.access.can(principal, { action: 'package:read', resource }).allowed;
+  /** The packages of a listing the caller may read. */
+  readableOf(principal: Principal, slug: string, pkgs: readonly Package[]): Package[] {
+    return this.packages.visible(principal, slug, pkgs);
   }
 
   /** A package the caller may read (it must exist). */
   async readable(principal: Principal, slug: string, nameText: string): Promise<NpmTarget & { pkg: Package }> {
-    const org = await this.org(slug);
     const name = this.name(nameText);
-    const pkg = await this.packages.findPackage({ orgId: org.id, type: 'npm', normalizedName: normalizePackageName('npm', name.full) });
-    const decision = pkg ? this.access.can(principal, { action: 'package:read', resource: this.resource(slug, name, pkg) }) : { allowed: false, reason: 'not found' };
-    if (!pkg || !decision.allowed) {
-      if (principal.kind === 'anonymous') throw new PermissionDeniedError(decision.reason, true);
-      throw notFound(name);
-    }
+    const { org, pkg } = await this.packages.requireExisting(principal, this.target(slug, name), 'package:read');
     return { org, name, pkg };
   }
 
   /** A package (existing or about to be created by a publish) the caller may write. */
   async writable(principal: Principal, slug: string, nameText: string): Promise<NpmTarget> {
-    const org = await this.org(slug);
     const name = this.name(nameText);
-    const pkg = await this.packages.findPackage({ orgId: org.id, type: 'npm', normalizedName: normalizePackageName('npm', name.full) });
-    const resource = this.resource(slug, name, pkg);
-    if (pkg && principal.kind !== 'anonymous' && !this.access.can(principal, { action: 'package:read', resource }).allowed) throw notFound(name);
-    this.access.assert(principal, { action: 'package:write', resource });
+    const { org, pkg } = await this.packages.require(principal, this.target(slug, name), 'package:write');
     return { org, name, pkg };
   }
 
   /** Like `writable`, for changes to a package that must exist already. */
   async existingWritable(principal: Principal, slug: string, nameText: string): Promise<NpmTarget & { pkg: Package }> {
-    const target = await this.writable(principal, slug, nameText);
-    if (!target.pkg) throw notFound(target.name);
-    return target as NpmTarget & { pkg: Package };
+    const name = this.name(nameText);
+    const { org, pkg } = await this.packages.requireExisting(principal, this.target(slug, name), 'package:write');
+    return { org, name, pkg };
   }
-}
-
-export function notFound(name: NpmName): NotFoundError {
-  return new NotFoundError(`package ${name.full} not found`);
 }

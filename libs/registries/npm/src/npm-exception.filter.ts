@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { PayloadTooLargeError, RegistryError, answerAfterDrain, classifyDependencyFailure } from '@packgate/registries/core';
+import { PackageRefusal, PayloadTooLargeError, RegistryError, answerAfterDrain, classifyDependencyFailure } from '@packgate/registries/core';
 import { tokenHint } from './npm-errors';
 import { registryUrl } from './npm-urls';
 
@@ -49,6 +49,11 @@ export class NpmExceptionFilter implements ExceptionFilter {
     if (exception instanceof PermissionDeniedError) {
       if (exception.anonymous) return [401, `authentication required: ${tokenHint(registryUrlOf(req))}`];
       return [403, `forbidden: ${exception.reason}`];
+    }
+    if (exception instanceof PackageRefusal) {
+      if (exception.kind === 'unauthenticated') return [401, `authentication required: ${tokenHint(registryUrlOf(req))}`];
+      if (exception.kind === 'denied') return [403, `forbidden: ${exception.reason}`];
+      return [404, exception.missing === 'org' ? `no npm registry at /${exception.target.org.slice(0, 64)}/npm/` : `package ${exception.label} not found`];
     }
     if (exception instanceof RegistryError) return [exception.status, exception.message];
     if (exception instanceof HttpException) {

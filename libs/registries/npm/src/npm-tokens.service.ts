@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import {
   AUTH_OPTIONS,
   AccessService,
@@ -11,7 +10,7 @@ import {
   Principal,
   TokenService,
   attenuateToken,
-  clientIp,
+  RequestMeta,
   decideTokenChange,
   decodeToken,
   looksLikeToken,
@@ -59,7 +58,7 @@ export class NpmTokensService {
     return { objects: records.map((record) => entry(record, null)), total: records.length, urls: { next: null } };
   }
 
-  async create(principal: Principal, slug: string, body: unknown, req: Request): Promise<NpmTokenEntry & { token: string }> {
+  async create(principal: Principal, slug: string, body: unknown, meta: RequestMeta): Promise<NpmTokenEntry & { token: string }> {
     const { orgId, userId } = await this.gate(principal, slug);
     if (!isRecord(body)) throw new InvalidInputError('the body must be a JSON object');
     const readonly = body.readonly === true || body.packages_and_scopes_permission === 'read-only';
@@ -80,12 +79,12 @@ export class NpmTokensService {
     // The calling token's caveats, then a CIDR list as an `ip` caveat: narrower, never wider (the record keeps the roles).
     const caveats = [...plan.caveats, ...(cidrs.length > 0 ? [`ip=${cidrs.join(',')}`] : [])];
     const token = caveats.length > 0 ? attenuateToken(issued.token, caveats) : issued.token;
-    await this.audit.record({ org: slug, principal, action: 'token.created', resource: `token:${issued.record.id}`, result: 'success', ip: clientIp(req), details: { name, roles, via: 'npm token create', cidrs } });
+    await this.audit.record({ org: slug, principal, action: 'token.created', resource: `token:${issued.record.id}`, result: 'success', ip: meta.ip, details: { name, roles, via: 'npm token create', cidrs } });
     return { ...entry(issued.record, cidrs.length > 0 ? cidrs : null), token };
   }
 
   /** `npm token revoke <id|token>` sends the full key (after matching a prefix) or the token itself. */
-  async revoke(principal: Principal, slug: string, keyOrToken: string, req: Request): Promise<void> {
+  async revoke(principal: Principal, slug: string, keyOrToken: string, meta: RequestMeta): Promise<void> {
     const { orgId, userId } = await this.gate(principal, slug);
     let id = keyOrToken;
     if (looksLikeToken(keyOrToken)) {
@@ -101,7 +100,7 @@ export class NpmTokensService {
     const decision = decideTokenChange(principal, 'delete', record);
     if (!decision.allowed) throw new PermissionDeniedError(`cannot revoke this token: ${decision.reason}`, false);
     await this.tokens.delete(record);
-    await this.audit.record({ org: slug, principal, action: 'token.deleted', resource: `token:${record.id}`, result: 'success', ip: clientIp(req), details: { via: 'npm token revoke' } });
+    await this.audit.record({ org: slug, principal, action: 'token.deleted', resource: `token:${record.id}`, result: 'success', ip: meta.ip, details: { via: 'npm token revoke' } });
   }
 
   private async gate(principal: Principal, slug: string): Promise<{ orgId: number; userId: number }> {

@@ -21,7 +21,7 @@ export class SearchService {
   async search(principal: Principal, slug: string, text: string, size: number, from: number): Promise<SearchResult> {
     const org = await this.access.org(slug);
     const terms = text.toLowerCase().split(/\s+/).filter(Boolean);
-    const readable = (await this.packages.listPackages(org.id, 'npm')).filter((pkg) => this.access.mayRead(principal, slug, pkg));
+    const readable = this.access.readableOf(principal, slug, await this.packages.listPackages(org.id, 'npm'));
     const matches: SearchResult['objects'] = [];
     for (const pkg of readable) {
       const latestVersion = npmMetadata(pkg)['dist-tags'].latest;

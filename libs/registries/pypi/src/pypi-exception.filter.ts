@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
-import { RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
+import { PackageRefusal, RegistryError, classifyDependencyFailure } from '@packgate/registries/core';
 
 export const BASIC_CHALLENGE = 'Basic realm="Packgate"';
 
@@ -37,6 +37,13 @@ export class PypiExceptionFilter implements ExceptionFilter {
     if (exception instanceof RetryLaterError) return { status: exception.status, message: exception.message };
     if (exception instanceof PermissionDeniedError) {
       return exception.anonymous ? { status: 401, message: 'Authentication required' } : { status: 403, message: `Forbidden: ${exception.reason}` };
+    }
+    if (exception instanceof PackageRefusal) {
+      // pip only sends credentials after a challenge: an anonymous caller gets one whether the
+      // project is private or missing.
+      if (exception.kind === 'unauthenticated' || exception.anonymous) return { status: 401, message: 'Authentication required' };
+      if (exception.kind === 'denied') return { status: 403, message: `Forbidden: ${exception.reason}` };
+      return { status: 404, message: exception.missing === 'org' ? `Not Found: no org ${exception.target.org}` : `Not Found: no project ${exception.target.name} you may read in ${exception.target.org}` };
     }
     if (exception instanceof RegistryError) {
       if (exception.code === 'FILE_EXISTS') return { status: 400, message: exception.message };

@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
-import { AUTH_OPTIONS, AuthOptions, CredentialRejected, IdentityService, Principal, TokenService, readCredentials, tokenInBasic } from '@packgate/auth';
+import { AUTH_OPTIONS, AuthOptions, CredentialRejected, IdentityService, Principal, PresentedCredentials, TokenService, tokenInBasic } from '@packgate/auth';
 import { RegistryScopeRestriction, ScopeEntry } from './scope';
 
 /**
@@ -64,8 +63,8 @@ export class RegistryTokenService {
     this.fingerprintKey = derive('password fingerprint');
   }
 
-  async issue(req: Request, principal: Principal, service: string, access: ScopeEntry[]): Promise<IssuedRegistryToken> {
-    const subject = await this.subjectOf(req, principal);
+  async issue(presented: PresentedCredentials, principal: Principal, service: string, access: ScopeEntry[]): Promise<IssuedRegistryToken> {
+    const subject = await this.subjectOf(presented, principal);
     const now = Math.floor(Date.now() / 1000);
     const claims: Claims = { iss: service, aud: service, ...subject, iat: now, nbf: now - CLOCK_SKEW_SECONDS, exp: now + REGISTRY_TOKEN_TTL_SECONDS, jti: randomUUID(), access };
     return { token: this.sign(claims), expiresIn: REGISTRY_TOKEN_TTL_SECONDS, issuedAt: new Date(now * 1000) };
@@ -103,7 +102,7 @@ export class RegistryTokenService {
     throw new CredentialRejected('registry token has no valid subject');
   }
 
-  private async subjectOf(req: Request, principal: Principal): Promise<Subject> {
+  private async subjectOf(credentials: PresentedCredentials, principal: Principal): Promise<Subject> {
     const known = this.subjects.get(principal);
     if (known) return known;
     if (principal.kind === 'anonymous') return { sub: 'anonymous' };
@@ -112,7 +111,6 @@ export class RegistryTokenService {
       if (!user) throw new CredentialRejected('unknown user');
       return { sub: `user:${user.id}`, pwf: this.fingerprint(user.passwordHash) };
     }
-    const credentials = readCredentials(req);
     const text = credentials.scheme === 'bearer' ? credentials.token : credentials.scheme === 'basic' ? tokenInBasic(credentials) : null;
     if (!text) throw new CredentialRejected('access token not found in the request');
     return { sub: `token:${principal.tokenId}`, pgt: this.seal(text) };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService, Decision, PackageResource, Principal } from '@packgate/auth';
+import { Decision, Principal } from '@packgate/auth';
+import { PackageAccess, PackageRefusal, PackageTarget } from '@packgate/registries/core';
 import { OciAccessError } from '../errors';
 import type { RepositoryContext } from '../storage/repository.service';
 import { RegistryAction, scopeRestrictionOf } from './scope';
@@ -20,54 +21,49 @@ export const METHOD_ACTIONS: Record<string, readonly RegistryAction[]> = {
 const REGISTRY_TO_PACKAGE_ACTION = { pull: 'package:read', push: 'package:write', delete: 'package:delete' } as const;
 
 /**
- * Asks the one evaluator whether a principal may do registry actions on a repository, and turns a
- * refusal into the OCI answer: anonymous → 401 + challenge; a registry token lacking the scope for
- * something its holder may do → 401 `insufficient_scope` (clients fetch a new token); otherwise
- * 403 DENIED.
+ * Registry actions on top of the core package-access step (PackageAccess), which decides with the
+ * one evaluator; this maps its refusal to the OCI answer: anonymous → 401 + challenge; a registry
+ * token lacking the scope for something its holder may do → 401 `insufficient_scope` (clients fetch
+ * a new token); otherwise 403 DENIED. Docker does not hide repositories: no `not-visible` here.
  */
 @Injectable()
 export class RepositoryAccessService {
-  constructor(private readonly access: AccessService) {}
+  constructor(private readonly packages: PackageAccess) {}
 
-  resource(ctx: RepositoryContext): PackageResource {
-    return {
-      kind: 'package',
-      org: ctx.repo.org,
-      type: 'docker',
-      name: ctx.pkg?.normalizedName ?? ctx.repo.packageName,
-      private: ctx.pkg ? ctx.pkg.private : undefined,
-      permissionMode: ctx.pkg?.permissionMode,
-    };
+  target(ctx: RepositoryContext): PackageTarget {
+    return { org: ctx.repo.org, type: 'docker', name: ctx.pkg?.normalizedName ?? ctx.repo.packageName };
   }
 
   /** The evaluator's answer for one action, without throwing (token endpoint, catalog). */
   decide(principal: Principal, ctx: RepositoryContext, action: RegistryAction): Decision {
-    const resource = this.resource(ctx);
     if (action === '*') {
-      const write = this.access.can(principal, { action: 'package:write', resource });
+      const write = this.packages.decide(principal, this.target(ctx), ctx.pkg, 'package:write');
       return write.allowed ? this.decide(principal, ctx, 'delete') : write;
     }
-    return this.access.can(principal, { action: REGISTRY_TO_PACKAGE_ACTION[action], resource });
+    return this.packages.decide(principal, this.target(ctx), ctx.pkg, REGISTRY_TO_PACKAGE_ACTION[action]);
   }
 
   /** Throws the OCI refusal unless every action is allowed. */
   assert(principal: Principal, ctx: RepositoryContext, actions: readonly RegistryAction[], extraScope?: string): void {
     for (const action of actions) {
-      const decision = this.decide(principal, ctx, action);
-      if (decision.allowed) continue;
-      const scope = [`repository:${ctx.repo.name}:${actions.join(',')}`, extraScope].filter(Boolean).join(' ');
-      throw this.refusal(principal, ctx, action, decision.reason, scope);
+      if (action === '*') throw new Error('"*" is a token scope, not a request action');
+      try {
+        this.packages.check(principal, this.target(ctx), ctx.pkg, REGISTRY_TO_PACKAGE_ACTION[action], { hide: false, existing: false });
+      } catch (error) {
+        if (!(error instanceof PackageRefusal)) throw error;
+        const scope = [`repository:${ctx.repo.name}:${actions.join(',')}`, extraScope].filter(Boolean).join(' ');
+        throw this.refusal(principal, ctx, action, error, scope);
+      }
     }
   }
 
-  refusal(principal: Principal, ctx: RepositoryContext, action: RegistryAction, reason: string, scope: string): OciAccessError {
-    if (principal.kind === 'anonymous' && !scopeRestrictionOf(principal.restrictions)) return new OciAccessError('UNAUTHORIZED', 'authentication required', scope);
+  private refusal(principal: Principal, ctx: RepositoryContext, action: RegistryAction, refusal: PackageRefusal, scope: string): OciAccessError {
     const tokenScope = scopeRestrictionOf(principal.restrictions);
     if (tokenScope) {
       const unscoped = { ...principal, restrictions: principal.restrictions.filter((restriction) => restriction !== tokenScope) } as Principal;
-      if (this.decide(unscoped, ctx, action).allowed) return new OciAccessError('UNAUTHORIZED', reason, scope, true);
-      if (principal.kind === 'anonymous') return new OciAccessError('UNAUTHORIZED', 'authentication required', scope);
+      if (this.decide(unscoped, ctx, action).allowed) return new OciAccessError('UNAUTHORIZED', refusal.reason, scope, true);
     }
-    return new OciAccessError('DENIED', reason, scope);
+    if (refusal.kind === 'unauthenticated') return new OciAccessError('UNAUTHORIZED', 'authentication required', scope);
+    return new OciAccessError('DENIED', refusal.reason, scope);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Param, Put, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
 import { ChangesService } from '../changes.service';
 import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
@@ -29,11 +29,11 @@ export class DistTagsController {
   @Put(':name/dist-tags/:tag')
   async add(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Param('tag') tag: string, @Req() req: Request): Promise<Record<string, string>> {
     const version = await readSmallJson(req);
-    return this.changes.setDistTag(principal, org, name, tag, version, req);
+    return this.changes.setDistTag(principal, org, name, tag, version, requestMeta(req));
   }
 
   @Delete(':name/dist-tags/:tag')
   remove(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Param('tag') tag: string, @Req() req: Request): Promise<Record<string, string>> {
-    return this.changes.removeDistTag(principal, org, name, tag, req);
+    return this.changes.removeDistTag(principal, org, name, tag, requestMeta(req));
   }
 }

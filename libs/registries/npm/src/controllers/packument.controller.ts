@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
 import { ChangesService } from '../changes.service';
 import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
@@ -80,7 +80,7 @@ export class PackumentController {
   @Delete(':name/-rev/:rev')
   @HttpCode(200)
   async unpublish(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Req() req: Request): Promise<{ ok: true }> {
-    await this.changes.unpublishPackage(principal, org, name, req);
+    await this.changes.unpublishPackage(principal, org, name, requestMeta(req));
     return { ok: true };
   }
 }

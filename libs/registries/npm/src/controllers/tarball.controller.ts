@@ -2,7 +2,7 @@ import { Controller, Delete, Get, Headers, HttpCode, Param, Req, Res, UseFilters
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
+import { AcceptsLinkToken, CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
 import { NotFoundError, PackageService } from '@packgate/registries/core';
 import { ChangesService } from '../changes.service';
 import { NpmAccessService } from '../npm-access.service';
@@ -58,7 +58,7 @@ export class TarballController {
   @Delete([':name/-/:filename/-rev/:rev', ':scope/:name/-/:filename/-rev/:rev'])
   @HttpCode(200)
   async remove(@CurrentPrincipal() principal: Principal, @Param() params: { org: string; scope?: string; name: string; filename: string }, @Req() req: Request): Promise<{ ok: true }> {
-    await this.changes.deleteTarball(principal, params.org, routeName(params), params.filename, req);
+    await this.changes.deleteTarball(principal, params.org, routeName(params), params.filename, requestMeta(req));
     return { ok: true };
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
 import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
 import { NpmTokensService } from '../npm-tokens.service';
@@ -32,12 +32,12 @@ export class NpmTokensController {
   @Post()
   @HttpCode(201)
   async create(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Req() req: Request) {
-    return this.tokens.create(principal, org, await readSmallJson(req), req);
+    return this.tokens.create(principal, org, await readSmallJson(req), requestMeta(req));
   }
 
   @Delete('token/:key')
   @HttpCode(204)
   async revoke(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('key') key: string, @Req() req: Request): Promise<void> {
-    await this.tokens.revoke(principal, org, key, req);
+    await this.tokens.revoke(principal, org, key, requestMeta(req));
   }
 }

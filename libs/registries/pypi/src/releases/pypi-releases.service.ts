@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService, AuditService, IdentityService, Principal } from '@packgate/auth';
-import { NotFoundError, Package, PackageService, PackageVersion, normalizePypiName } from '@packgate/registries/core';
+import { AuditService, Principal } from '@packgate/auth';
+import { NotFoundError, Package, PackageAccess, PackageService, PackageVersion } from '@packgate/registries/core';
 import { sameVersion } from '../pep440';
-import { pypiResource } from '../pypi-projects.service';
+import { pypiTarget } from '../pypi-projects.service';
 import { PypiIndexService } from '../simple/pypi-index.service';
 import type { PypiReleaseDto, YankReleaseDto } from './pypi-release.dto';
 
@@ -10,9 +10,8 @@ import type { PypiReleaseDto, YankReleaseDto } from './pypi-release.dto';
 @Injectable()
 export class PypiReleasesService {
   constructor(
-    private readonly identity: IdentityService,
     private readonly packages: PackageService,
-    private readonly access: AccessService,
+    private readonly access: PackageAccess,
     private readonly audit: AuditService,
     private readonly index: PypiIndexService,
   ) {}
@@ -42,14 +41,9 @@ export class PypiReleasesService {
   }
 
   private async writableRelease(principal: Principal, slug: string, name: string, version: string): Promise<{ pkg: Package; release: PackageVersion }> {
-    const normalized = normalizePypiName(name);
-    const org = await this.identity.findOrg(slug);
-    const pkg = org ? await this.packages.findPackage({ orgId: org.id, type: 'pypi', normalizedName: normalized }) : null;
-    const resource = pypiResource(slug, normalized, pkg);
-    if (!pkg || !this.access.can(principal, { action: 'package:read', resource }).allowed) throw new NotFoundError(`no pypi package ${normalized} in ${slug}`);
-    this.access.assert(principal, { action: 'package:write', resource });
+    const { pkg } = await this.access.requireExisting(principal, pypiTarget(slug, name), 'package:write');
     const release = (await this.packages.findVersion(pkg.id, version)) ?? (await this.findNormalized(pkg, version));
-    if (!release) throw new NotFoundError(`no release ${version} of ${normalized}`);
+    if (!release) throw new NotFoundError(`no release ${version} of ${pkg.normalizedName}`);
     return { pkg, release };
   }
 

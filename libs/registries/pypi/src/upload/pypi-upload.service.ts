@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessService, AuditService, IdentityService, PermissionDeniedError, Principal, clientIp } from '@packgate/auth';
-import { BLOB_STORE, BlobStore, ConflictError, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageService, normalizePypiName } from '@packgate/registries/core';
+import { AuditService, PermissionDeniedError, Principal, clientIp } from '@packgate/auth';
+import { BLOB_STORE, BlobStore, ConflictError, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageAccess, PackageRefusal, PackageService, normalizePypiName } from '@packgate/registries/core';
 import type { Request } from 'express';
 import { sameVersion } from '../pep440';
 import { parseMetadataHeaders, readWheelMetadata } from '../files/wheel-metadata';
-import { pypiResource } from '../pypi-projects.service';
+import { pypiTarget } from '../pypi-projects.service';
 import { PypiIndexService } from '../simple/pypi-index.service';
 import { PYPI_OPTIONS, PypiOptions } from '../pypi-options';
 import { matchDistributionFilename } from './distribution-filename';
@@ -23,9 +23,8 @@ export type UploadOutcome = { status: 'stored'; filename: string } | { status: '
 @Injectable()
 export class PypiUploadService {
   constructor(
-    private readonly identity: IdentityService,
     private readonly packages: PackageService,
-    private readonly access: AccessService,
+    private readonly access: PackageAccess,
     private readonly audit: AuditService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(PYPI_OPTIONS) private readonly options: PypiOptions,
@@ -35,17 +34,19 @@ export class PypiUploadService {
   async upload(principal: Principal, slug: string, req: Request): Promise<UploadOutcome> {
     // Writes are never anonymous: challenge before reading the body.
     if (principal.kind === 'anonymous') throw new PermissionDeniedError('authentication required', true);
-    const org = await this.identity.findOrg(slug);
+    const org = await this.access.findOrg(slug);
     if (!org) throw new NotFoundError(`Not Found: no org ${slug}`);
     let authorizedName: string | undefined;
     const authorize = async (name: string) => {
       const normalized = normalizePypiName(name);
       if (authorizedName === normalized) return;
       const pkg = await this.packages.findPackage({ orgId: org.id, type: 'pypi', normalizedName: normalized });
-      const decision = this.access.can(principal, { action: 'package:write', resource: pypiResource(slug, normalized, pkg) });
-      if (!decision.allowed) {
-        await this.audit.record({ org: slug, principal, action: 'pypi.upload', resource: `pypi:${normalized}`, result: 'failure', ip: clientIp(req), details: { reason: decision.reason } });
-        throw new PermissionDeniedError(decision.reason, false);
+      try {
+        // twine shows the reason: a project the uploader may not read is refused with 403, not hidden.
+        this.access.check(principal, pypiTarget(slug, name), pkg, 'package:write', { hide: false });
+      } catch (error) {
+        if (error instanceof PackageRefusal) await this.audit.record({ org: slug, principal, action: 'pypi.upload', resource: `pypi:${normalized}`, result: 'failure', ip: clientIp(req), details: { reason: error.reason } });
+        throw error;
       }
       authorizedName = normalized;
     };
