@@ -480,7 +480,7 @@ export interface components {
             roles: string[];
             /**
              * @description create the token for another member (org:admin only)
-             * @example alice
+             * @example admin
              */
             username?: string;
         };
@@ -810,11 +810,30 @@ export interface operations {
                     "application/json": components["schemas"]["GcReportDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     InstallationAuditController_list: {
         parameters: {
             query?: {
+                /** @description prefix of the action (token.create finds token.created) */
                 action?: string;
                 /** @description substring of the actor label */
                 actor?: string;
@@ -835,6 +854,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventDto"][];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -923,6 +960,24 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_list: {
@@ -940,6 +995,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgDto"][];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -965,11 +1038,30 @@ export interface operations {
                     "application/json": components["schemas"]["OrgDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     AuditController_list: {
         parameters: {
             query?: {
+                /** @description prefix of the action (token.create finds token.created) */
                 action?: string;
                 /** @description substring of the actor label */
                 actor?: string;
@@ -980,6 +1072,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -994,6 +1087,33 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     FeedController_atom: {
@@ -1004,6 +1124,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1019,6 +1140,33 @@ export interface operations {
                     "application/atom+xml": string;
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_listMembers: {
@@ -1026,6 +1174,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1040,6 +1189,33 @@ export interface operations {
                     "application/json": components["schemas"]["MemberDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_setMember: {
@@ -1047,6 +1223,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
                 username: string;
             };
@@ -1066,6 +1243,33 @@ export interface operations {
                     "application/json": components["schemas"]["MemberDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_removeMember: {
@@ -1073,6 +1277,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
                 username: string;
             };
@@ -1086,6 +1291,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OidcExchangeController_exchange: {
@@ -1093,6 +1325,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1136,6 +1369,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1150,6 +1384,33 @@ export interface operations {
                     "application/json": components["schemas"]["PackageSummaryDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PackagesController_get: {
@@ -1158,6 +1419,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 type: string;
             };
@@ -1173,6 +1435,33 @@ export interface operations {
                     "application/json": components["schemas"]["PackageDetailDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PackagesController_delete: {
@@ -1181,6 +1470,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 type: string;
             };
@@ -1194,6 +1484,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PackagesController_update: {
@@ -1202,6 +1519,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 type: string;
             };
@@ -1221,6 +1539,33 @@ export interface operations {
                     "application/json": components["schemas"]["PackageSummaryDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PypiReleasesController_deleteRelease: {
@@ -1229,6 +1574,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 version: string;
             };
@@ -1241,6 +1587,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
             /** @description needs package:write */
             403: {
@@ -1263,6 +1618,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 version: string;
             };
@@ -1280,6 +1636,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PypiReleaseDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description needs package:write (pypi:write, or pypi:<name>:write in package mode) */
@@ -1305,6 +1670,7 @@ export interface operations {
             path: {
                 filename: string;
                 name: string;
+                /** @example default */
                 org: string;
                 version: string;
             };
@@ -1317,6 +1683,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
             /** @description needs package:write */
             403: {
@@ -1338,6 +1713,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1352,6 +1728,33 @@ export interface operations {
                     "application/json": components["schemas"]["RoleDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_list: {
@@ -1361,6 +1764,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1375,6 +1779,33 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_create: {
@@ -1382,6 +1813,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1400,6 +1832,33 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedTokenDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_delete: {
@@ -1408,6 +1867,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1420,6 +1880,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_rotate: {
@@ -1428,6 +1915,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1442,6 +1930,33 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedTokenDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TrustedPublishersController_list: {
@@ -1449,6 +1964,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1463,6 +1979,33 @@ export interface operations {
                     "application/json": components["schemas"]["TrustedPublisherDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TrustedPublishersController_create: {
@@ -1470,6 +2013,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1488,6 +2032,33 @@ export interface operations {
                     "application/json": components["schemas"]["TrustedPublisherDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TrustedPublishersController_delete: {
@@ -1496,6 +2067,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1507,6 +2079,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
@@ -1550,6 +2149,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     UsersController_create: {
@@ -1571,6 +2188,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -1596,6 +2231,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
