@@ -30,7 +30,9 @@ export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { t
         <tbody>
           {tokens.map((t) => (
             <tr key={t.id}>
-              <th scope="row">{t.name}</th>
+              <th scope="row" className="name-cell">
+                {t.name}
+              </th>
               {showOwner && <td>{t.username ?? '—'}</td>}
               <td>
                 <ul className="chips" aria-label={`Roles of ${t.name}`}>
@@ -41,12 +43,12 @@ export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { t
                   ))}
                 </ul>
               </td>
-              <td>{formatDate(t.createdAt)}</td>
-              <td>
+              <td className="nowrap">{formatDate(t.createdAt)}</td>
+              <td className="nowrap">
                 {formatDate(t.expiresAt, 'Never')}
                 {expired(t) && <span className="badge badge-warn"> expired</span>}
               </td>
-              <td>{formatDate(t.lastUsedAt, 'Never')}</td>
+              <td className="nowrap">{formatDate(t.lastUsedAt, 'Never')}</td>
               <td>
                 <div className="row-actions">
                   <button type="button" className="secondary" onClick={() => onRotate(t)} disabled={busyId === t.id} aria-label={`Rotate ${t.name}`}>
