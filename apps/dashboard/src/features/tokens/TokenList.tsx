@@ -1,6 +1,10 @@
 import type { Token } from '../../api/types';
 import { EmptyState, TableScroll } from '../../components/Status';
-import { formatDate } from '../../format';
+import { formatDate, formatDay } from '../../format';
+
+function Day({ iso, fallback }: { iso: string | null; fallback?: string }) {
+  return iso ? <time dateTime={iso} title={formatDate(iso)}>{formatDay(iso)}</time> : <>{fallback ?? '—'}</>;
+}
 
 export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { tokens: Token[]; showOwner: boolean; onRotate: (t: Token) => void; onDelete: (t: Token) => void; busyId?: string }) {
   if (tokens.length === 0) {
@@ -43,12 +47,12 @@ export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { t
                   ))}
                 </ul>
               </td>
-              <td className="nowrap">{formatDate(t.createdAt)}</td>
+              <td className="nowrap"><Day iso={t.createdAt} /></td>
               <td className="nowrap">
-                {formatDate(t.expiresAt, 'Never')}
+                <Day iso={t.expiresAt} fallback="Never" />
                 {expired(t) && <span className="badge badge-warn"> expired</span>}
               </td>
-              <td className="nowrap">{formatDate(t.lastUsedAt, 'Never')}</td>
+              <td className="nowrap"><Day iso={t.lastUsedAt} fallback="Never" /></td>
               <td>
                 <div className="row-actions">
                   <button type="button" className="secondary" onClick={() => onRotate(t)} disabled={busyId === t.id} aria-label={`Rotate ${t.name}`}>
