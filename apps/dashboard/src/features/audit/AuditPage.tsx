@@ -164,7 +164,7 @@ export function AuditPage() {
             </button>
           ) : (
             <p className="muted" role="status">
-              {rows.length === 1 ? "1 event shown" : `${rows.length} events shown`}; there are no older events for these filters.
+              {rows.length === 1 ? '1 event shown' : `${rows.length} events shown`}; there are no older events for these filters.
             </p>
           )}
         </div>
