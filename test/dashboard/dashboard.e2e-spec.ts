@@ -92,6 +92,10 @@ describe('dashboard in headless Chromium', () => {
     await heading('Access tokens');
     expect(page.url()).toMatch(/#\/orgs\/default\/tokens$/);
     await page.getByText('Signed in as').waitFor();
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const served = await fetch(new URL(icon!, server.url));
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
   });
 
   it('creates a token with api + pypi:read and shows the secret exactly once', async () => {
