@@ -120,7 +120,7 @@ describe('dashboard in headless Chromium', () => {
 
     await page.getByRole('button', { name: 'I have saved the secret' }).click();
     expect(await secretField.count()).toBe(0);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('token-list-h');
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('token-list-h');
     expect(await page.content()).not.toContain(firstSecret);
     await page.reload();
     await page.getByRole('rowheader', { name: 'e2e-reader' }).waitFor();
