@@ -92,6 +92,10 @@ describe('dashboard in headless Chromium', () => {
     await heading('Access tokens');
     expect(page.url()).toMatch(/#\/orgs\/default\/tokens$/);
     await page.getByText('Signed in as').waitFor();
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const served = await fetch(new URL(icon!, server.url));
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
   });
 
   it('creates a token with api + pypi:read and shows the secret exactly once', async () => {
@@ -107,13 +111,16 @@ describe('dashboard in headless Chromium', () => {
     expect(firstSecret).toMatch(/^pgt_[A-Za-z0-9_-]+$/);
     expect(await page.getByRole('note').textContent()).toContain('shown only once');
     await page.getByRole('button', { name: 'Copy secret' }).waitFor();
-    expect(await page.getByText(`pip install --index-url http://__token__:${firstSecret}@${server.host}/default/pypi/simple/`).count()).toBe(1);
-    expect(await page.getByText(`docker login ${server.host} -u admin -p ${firstSecret}`).count()).toBe(1);
+    // Snippets read the secret from PACKGATE_TOKEN; it never appears in them.
+    expect(await page.getByText(`@${server.host}/default/pypi/simple/`).count()).toBeGreaterThan(0);
+    expect(await page.getByText('PACKGATE_TOKEN').count()).toBeGreaterThan(0);
+    expect(await page.getByText(firstSecret).count()).toBe(0);
     await page.getByRole('rowheader', { name: 'e2e-reader' }).waitFor();
     await atWidths('tokens-secret');
 
     await page.getByRole('button', { name: 'I have saved the secret' }).click();
     expect(await secretField.count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as any).document.activeElement?.id)).toBe('token-list-h');
     expect(await page.content()).not.toContain(firstSecret);
     await page.reload();
     await page.getByRole('rowheader', { name: 'e2e-reader' }).waitFor();
@@ -164,8 +171,14 @@ describe('dashboard in headless Chromium', () => {
     const toggle = page.getByRole('switch', { name: 'Public package' });
     expect(await toggle.isChecked()).toBe(false);
     await toggle.check();
-    await page.getByText('The package is now public.').waitFor();
+    await page.getByRole('button', { name: 'Save access settings' }).click();
+    await page.getByText('Saved: the package is public, standard mode.').waitFor();
     expect(await toggle.isChecked()).toBe(true);
+    // Public now: the file name links to the registry, and the link works without credentials.
+    const link = page.getByRole('link', { name: 'demo_pkg-1.0.0.tar.gz' });
+    const href = await link.getAttribute('href');
+    expect(href).toBe(`${server.url}/default/pypi/files/${PKG}/demo_pkg-1.0.0.tar.gz`);
+    expect((await fetch(href!)).status).toBe(200);
 
     const admin = await ApiClient.login(server);
     expect((await admin.get(`/api/v1/orgs/default/packages/pypi/${PKG}`)).body.private).toBe(false);
@@ -176,8 +189,8 @@ describe('dashboard in headless Chromium', () => {
 
   it('switches to package mode, and the token form then offers the package roles', async () => {
     await page.getByRole('radio', { name: 'Package-level' }).check();
-    await page.getByRole('button', { name: 'Save permission mode' }).click();
-    await page.getByText(`Package mode on: roles pypi:${PKG}:read and pypi:${PKG}:write now control access.`).waitFor();
+    await page.getByRole('button', { name: 'Save access settings' }).click();
+    await page.getByText(`Saved: the package is public, package mode: roles pypi:${PKG}:read and pypi:${PKG}:write control access.`).waitFor();
     await atWidths('package');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tokens' }).click();

@@ -7,7 +7,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { Logger } from 'nestjs-pino';
-import { addressMatcher, clientAddressMiddleware, normalizeAddress } from '@packgate/auth';
+import { addressMatcher, clientAddressMiddleware, normalizeAddress, requestAddressScope } from '@packgate/auth';
 import { AppModule } from './app.module';
 import { PackgateConfig, parseSize } from './config/config';
 import { protectDataDir } from './config/data-dir';
@@ -47,6 +47,7 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
   app.use('/api', bodySizeGuard(parseSize('PACKGATE_REST_BODY_LIMIT', config.restBodyLimit, 1024 * 1024)));
   app.use('/api', ...restJsonBody(config.restBodyLimit));
+  app.use(requestAddressScope);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   setupSwagger(app, config);
   serveDashboard(app);

@@ -18,6 +18,14 @@ export function formatDate(iso: string | null | undefined, fallback = '—'): st
   return date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/** The day only (`Dec 2, 2026`), for narrow table columns; pair it with formatDate in a title. */
+export function formatDay(iso: string | null | undefined, fallback = '—'): string {
+  if (!iso) return fallback;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return fallback;
+  return date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
 /** `2025-06-30` (from <input type=date>) → end of that day, local time, as ISO. */
 export function endOfDayIso(date: string): string {
   const [y, m, d] = date.split('-').map(Number);

@@ -500,7 +500,7 @@ export interface components {
             roles: string[];
             /**
              * @description create the token for another member (org:admin only)
-             * @example alice
+             * @example admin
              */
             username?: string;
         };
@@ -851,11 +851,30 @@ export interface operations {
                     "application/json": components["schemas"]["GcReportDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     InstallationAuditController_list: {
         parameters: {
             query?: {
+                /** @description prefix of the action (token.create finds token.created) */
                 action?: string;
                 /** @description substring of the actor label */
                 actor?: string;
@@ -876,6 +895,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventDto"][];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -964,6 +1001,24 @@ export interface operations {
                     "application/json": components["schemas"]["MeDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_list: {
@@ -981,6 +1036,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OrgDto"][];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -1006,11 +1079,30 @@ export interface operations {
                     "application/json": components["schemas"]["OrgDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     AuditController_list: {
         parameters: {
             query?: {
+                /** @description prefix of the action (token.create finds token.created) */
                 action?: string;
                 /** @description substring of the actor label */
                 actor?: string;
@@ -1021,6 +1113,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1035,6 +1128,33 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEventDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     FeedController_atom: {
@@ -1045,6 +1165,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1060,6 +1181,33 @@ export interface operations {
                     "application/atom+xml": string;
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_listMembers: {
@@ -1067,6 +1215,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1081,6 +1230,33 @@ export interface operations {
                     "application/json": components["schemas"]["MemberDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_setMember: {
@@ -1088,6 +1264,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
                 username: string;
             };
@@ -1107,6 +1284,33 @@ export interface operations {
                     "application/json": components["schemas"]["MemberDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OrgsController_removeMember: {
@@ -1114,6 +1318,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
                 username: string;
             };
@@ -1127,6 +1332,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     OidcExchangeController_exchange: {
@@ -1134,6 +1366,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1177,6 +1410,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1191,6 +1425,33 @@ export interface operations {
                     "application/json": components["schemas"]["PackageSummaryDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PackagesController_get: {
@@ -1199,6 +1460,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 type: string;
             };
@@ -1214,6 +1476,33 @@ export interface operations {
                     "application/json": components["schemas"]["PackageDetailDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PackagesController_delete: {
@@ -1222,6 +1511,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 type: string;
             };
@@ -1235,6 +1525,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PackagesController_update: {
@@ -1243,6 +1560,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 type: string;
             };
@@ -1262,6 +1580,33 @@ export interface operations {
                     "application/json": components["schemas"]["PackageSummaryDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     PypiReleasesController_deleteRelease: {
@@ -1270,6 +1615,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 version: string;
             };
@@ -1282,6 +1628,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
             /** @description needs package:write */
             403: {
@@ -1304,6 +1659,7 @@ export interface operations {
             header?: never;
             path: {
                 name: string;
+                /** @example default */
                 org: string;
                 version: string;
             };
@@ -1321,6 +1677,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PypiReleaseDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
             /** @description needs package:write (pypi:write, or pypi:<name>:write in package mode) */
@@ -1346,6 +1711,7 @@ export interface operations {
             path: {
                 filename: string;
                 name: string;
+                /** @example default */
                 org: string;
                 version: string;
             };
@@ -1358,6 +1724,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
             /** @description needs package:write */
             403: {
@@ -1379,6 +1754,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1393,6 +1769,33 @@ export interface operations {
                     "application/json": components["schemas"]["RoleDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_list: {
@@ -1402,6 +1805,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1416,6 +1820,33 @@ export interface operations {
                     "application/json": components["schemas"]["TokenDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_create: {
@@ -1423,6 +1854,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1441,6 +1873,33 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedTokenDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_delete: {
@@ -1449,6 +1908,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1461,6 +1921,33 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TokensController_rotate: {
@@ -1469,6 +1956,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1483,6 +1971,33 @@ export interface operations {
                     "application/json": components["schemas"]["IssuedTokenDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TrustedPublishersController_list: {
@@ -1490,6 +2005,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1504,6 +2020,33 @@ export interface operations {
                     "application/json": components["schemas"]["TrustedPublisherDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TrustedPublishersController_create: {
@@ -1511,6 +2054,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1529,6 +2073,33 @@ export interface operations {
                     "application/json": components["schemas"]["TrustedPublisherDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     TrustedPublishersController_delete: {
@@ -1537,6 +2108,7 @@ export interface operations {
             header?: never;
             path: {
                 id: string;
+                /** @example default */
                 org: string;
             };
             cookie?: never;
@@ -1548,6 +2120,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
             };
         };
     };
@@ -1591,6 +2190,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserDto"][];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     UsersController_create: {
@@ -1612,6 +2229,24 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };
@@ -1637,6 +2272,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UserDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
                 };
             };
         };

@@ -19,6 +19,7 @@ export * from './guards/auth-group.guard';
 export * from './guards/permission.guard';
 export * from './identity/identity.service';
 export * from './macaroons/caveats';
+export { requestAddressScope } from './audit/request-address';
 export { addressMatcher, clientAddressMiddleware, normalizeAddress, resolveClientAddress } from './network/client-address';
 export * from './macaroons/token-codec';
 export * from './network/request-meta';

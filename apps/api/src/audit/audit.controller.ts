@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 import { AuditService, RequireOrgAccess, RestApi } from '@packgate/auth';
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({ example: 'token.created' }) @IsOptional() @IsString() @MaxLength(64) action?: string;
+  @ApiPropertyOptional({ example: 'token.create', description: 'prefix of the action (token.create finds token.created)' }) @IsOptional() @IsString() @MaxLength(64) action?: string;
   @ApiPropertyOptional({ enum: ['success', 'failure', 'denied'] }) @IsOptional() @IsIn(['success', 'failure', 'denied']) result?: 'success' | 'failure' | 'denied';
   @ApiPropertyOptional({ description: 'substring of the actor label' }) @IsOptional() @IsString() @MaxLength(100) actor?: string;
   @ApiPropertyOptional({ default: 100, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;

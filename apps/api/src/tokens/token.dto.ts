@@ -29,7 +29,7 @@ export class CreateTokenDto {
   @IsDateString({ strict: true }, { message: 'expiresAt must be an ISO 8601 date-time or "never"' })
   expiresAt?: string;
 
-  @ApiPropertyOptional({ description: 'create the token for another member (org:admin only)', example: 'alice' })
+  @ApiPropertyOptional({ description: 'create the token for another member (org:admin only)', example: 'admin' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Principal, principalLabel } from '../access/principal';
 import { AuditEvent, AuditResult } from '../entities/audit-event.entity';
+import { currentRequestAddress } from './request-address';
 
 export interface AuditRecord {
   org?: string | null;
@@ -123,7 +124,7 @@ export class AuditService implements OnModuleDestroy {
       action: entry.action.slice(0, 64),
       resource: mask(entry.resource).slice(0, 300),
       result: entry.result,
-      ip: entry.ip?.slice(0, 64) ?? null,
+      ip: (entry.ip ?? currentRequestAddress())?.slice(0, 64) ?? null,
       details: entry.details ? (JSON.parse(mask(JSON.stringify(entry.details))) as Record<string, unknown>) : null,
       createdAt: new Date(),
     });
@@ -140,12 +141,17 @@ export class AuditService implements OnModuleDestroy {
     const query = this.events.createQueryBuilder('event');
     if (filter.org === null) query.where('event.org IS NULL');
     else query.where('event.org = :org', { org: filter.org });
-    if (filter.action) query.andWhere('event.action = :action', { action: filter.action });
+    // Prefix match, so `token.create` finds `token.created`; `!` escapes the wildcards on SQLite and MariaDB alike.
+    if (filter.action) query.andWhere("event.action LIKE :action ESCAPE '!'", { action: `${likeLiteral(filter.action)}%` });
     if (filter.result) query.andWhere('event.result = :result', { result: filter.result });
-    if (filter.actor) query.andWhere('event.actor LIKE :actor', { actor: `%${filter.actor}%` });
+    if (filter.actor) query.andWhere("event.actor LIKE :actor ESCAPE '!'", { actor: `%${likeLiteral(filter.actor)}%` });
     if (filter.beforeId) query.andWhere('event.id < :beforeId', { beforeId: filter.beforeId });
     return query.orderBy('event.id', 'DESC').limit(filter.limit).getMany();
   }
+}
+
+function likeLiteral(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
 }
 
 function mask(text: string): string {

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import type { AuditEvent } from '../../api/types';
 import { EmptyState, ErrorMessage, Loading, TableScroll } from '../../components/Status';
 import { useAsync } from '../../components/useAsync';
 import { formatDate } from '../../format';
 import { useSession } from '../../session';
+import { detailLines } from './auditDetails';
 import { installationAudit } from './installationAudit';
 
 type Scope = 'org' | 'installation';
@@ -18,19 +19,19 @@ interface Filter {
 
 const EMPTY: Filter = { action: '', result: '', actor: '', limit: 100 };
 
-function details(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'object' && typeof (value as { count?: unknown }).count === 'number' && (value as { count: number }).count > 1) {
-    const { count, lastAt, ...rest } = value as { count: number; lastAt?: string };
-    const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-    return `×${count}${lastAt ? ` until ${formatDate(lastAt)}` : ''}${extra}`;
-  }
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
+function Details({ value }: { value: unknown }) {
+  const lines = detailLines(value);
+  if (lines.length === 0) return null;
+  return (
+    <dl className="details">
+      {lines.map((line) => (
+        <div key={line.key}>
+          <dt>{line.key}</dt>
+          <dd>{line.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
 }
 
 export function AuditPage() {
@@ -38,7 +39,31 @@ export function AuditPage() {
   const [scope, setScope] = useState<Scope>('org');
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);
-  const events = useAsync(() => (scope === 'installation' ? installationAudit(filter) : api.audit(org, filter)), [org, filter, scope]);
+  const load = (before?: number) => (scope === 'installation' ? installationAudit({ ...filter, before }) : api.audit(org, { ...filter, before }));
+  const events = useAsync(() => load(), [org, filter, scope]);
+  // Pages loaded with "Show older events", appended below the newest page.
+  const [older, setOlder] = useState<AuditEvent[][]>([]);
+  const [olderLoading, setOlderLoading] = useState(false);
+  const [olderError, setOlderError] = useState<unknown>(null);
+  useEffect(() => {
+    setOlder([]);
+    setOlderError(null);
+  }, [org, filter, scope]);
+  const pages = events.data ? [events.data, ...older] : [];
+  const rows = pages.flat();
+  const hasOlder = pages.length > 0 && pages[pages.length - 1].length === filter.limit;
+  async function loadOlder() {
+    setOlderLoading(true);
+    setOlderError(null);
+    try {
+      const page = await load(rows[rows.length - 1].id);
+      setOlder((current) => [...current, page]);
+    } catch (err) {
+      setOlderError(err);
+    } finally {
+      setOlderLoading(false);
+    }
+  }
 
   return (
     <div className="page">
@@ -62,7 +87,7 @@ export function AuditPage() {
       >
         <div className="field">
           <label htmlFor="audit-action">Action</label>
-          <input id="audit-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} placeholder="e.g. token.create" />
+          <input id="audit-action" value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })} placeholder="prefix, e.g. token.create" />
         </div>
         <div className="field">
           <label htmlFor="audit-actor">Actor</label>
@@ -112,23 +137,39 @@ export function AuditPage() {
               </tr>
             </thead>
             <tbody>
-              {events.data.map((ev) => (
+              {rows.map((ev) => (
                 <tr key={ev.id}>
                   <td>{formatDate(ev.createdAt)}</td>
-                  <td>{(typeof ev.actor === 'string' ? ev.actor : details(ev.actor)) || 'anonymous'}</td>
+                  <td>{ev.actor || 'anonymous'}</td>
                   <td className="mono">{ev.action}</td>
                   <td className="mono break">{ev.resource}</td>
                   <td>
                     <span className={`badge ${ev.result === 'success' ? 'badge-public' : 'badge-warn'}`}>{ev.result}</span>
                   </td>
                   <td className="mono">{ev.ip ?? '—'}</td>
-                  <td className="mono break small">{details(ev.details)}</td>
+                  <td className="break small">
+                    <Details value={ev.details} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </TableScroll>
       )}
+      {!events.loading && rows.length > 0 && (
+        <div className="actions">
+          {hasOlder ? (
+            <button type="button" className="secondary" onClick={loadOlder} disabled={olderLoading}>
+              {olderLoading ? 'Loading older events…' : `Show ${filter.limit} older events`}
+            </button>
+          ) : (
+            <p className="muted" role="status">
+              {rows.length === 1 ? '1 event shown' : `${rows.length} events shown`}; there are no older events for these filters.
+            </p>
+          )}
+        </div>
+      )}
+      <ErrorMessage error={olderError} title="Could not load older events" />
     </div>
   );
 }

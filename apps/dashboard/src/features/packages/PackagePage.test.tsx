@@ -36,11 +36,14 @@ function summaryAfter(patch: unknown): PackageSummary {
 }
 
 describe('PackagePage', () => {
-  it('shows files and the install command', async () => {
+  it('shows files, the install command, and for a private package a fetch command instead of links', async () => {
     mockApi({ [`GET ${URL}`]: { body: detail } });
     renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />, { publicUrl: 'http://127.0.0.1:8080' });
-    expect(await screen.findByRole('rowheader', { name: 'demo_pkg-1.0.0-py3-none-any.whl' })).toBeInTheDocument();
+    const file = await screen.findByRole('rowheader', { name: 'demo_pkg-1.0.0-py3-none-any.whl' });
+    expect(within(file).queryByRole('link')).not.toBeInTheDocument();
+    expect(screen.getByText('pip download --no-deps --index-url http://127.0.0.1:8080/default/pypi/simple/ demo-pkg==1.0.0')).toBeInTheDocument();
     expect(screen.getByText('pip install --index-url http://127.0.0.1:8080/default/pypi/simple/ Demo_Pkg')).toBeInTheDocument();
+    expect(screen.getByText('Private package: the client needs a token with role pypi:read.')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Copy Install command' })).toBeInTheDocument();
     expect(screen.getByRole('switch', { name: 'Public package' })).not.toBeChecked();
   });
@@ -53,39 +56,53 @@ describe('PackagePage', () => {
     expect(await screen.findByText('docker pull 127.0.0.1:8080/default/tools/lint:v2')).toBeInTheDocument();
   });
 
-  it('makes the package public through PATCH', async () => {
+  it('links the files of a public package to the registry', async () => {
+    mockApi({ [`GET ${URL}`]: { body: { ...detail, private: false } } });
+    renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />, { publicUrl: 'http://127.0.0.1:8080' });
+    const link = await screen.findByRole('link', { name: 'demo_pkg-1.0.0-py3-none-any.whl' });
+    expect(link).toHaveAttribute('href', 'http://127.0.0.1:8080/default/pypi/files/demo-pkg/demo_pkg-1.0.0-py3-none-any.whl');
+    expect(screen.queryByText(/pip download/)).not.toBeInTheDocument();
+  });
+
+  it('links npm tarballs of a public scoped package', async () => {
+    const npm = { ...detail, type: 'npm' as const, name: '@team/lib', normalizedName: '@team/lib', private: false, versions: [{ ...detail.versions![0], files: [{ ...detail.versions![0].files[0], filename: 'lib-1.0.0.tgz' }] }] };
+    mockApi({ ['GET /api/v1/orgs/default/packages/npm/%40team%2Flib']: { body: npm }, ['GET /api/v1/orgs/default/packages/npm/@team%2Flib']: { body: npm } });
+    renderWithSession(<PackagePage type="npm" name="@team/lib" />, { publicUrl: 'http://127.0.0.1:8080' });
+    expect(await screen.findByRole('link', { name: 'lib-1.0.0.tgz' })).toHaveAttribute('href', 'http://127.0.0.1:8080/default/npm/@team/lib/-/lib-1.0.0.tgz');
+  });
+
+  it('names the package role in the install hint in package mode', async () => {
+    mockApi({ [`GET ${URL}`]: { body: { ...detail, permissionMode: 'package' } } });
+    renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />);
+    expect(await screen.findByText('Private package: the client needs a token with role pypi:demo-pkg:read.')).toBeInTheDocument();
+  });
+
+  it('saves visibility and permission mode together with one Save, with a status line', async () => {
     const user = userEvent.setup();
     const api = mockApi({
       [`GET ${URL}`]: { body: detail },
       [`PATCH ${URL}`]: (call) => ({ body: summaryAfter(call.body) }),
     });
     renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />);
-    await user.click(await screen.findByRole('switch', { name: 'Public package' }));
-    expect(await screen.findByText('The package is now public.')).toBeInTheDocument();
-    expect(screen.getByRole('switch', { name: 'Public package' })).toBeChecked();
-    expect(api.find('PATCH', URL).map((c) => c.body)).toEqual([{ private: false }]);
+    const save = await screen.findByRole('button', { name: 'Save access settings' });
+    expect(save).toBeDisabled();
+    await user.click(screen.getByRole('switch', { name: 'Public package' }));
+    // Nothing is saved by the switch alone.
+    expect(api.find('PATCH', URL)).toHaveLength(0);
     expect(screen.getByRole('switch', { name: 'Public package' })).toHaveAccessibleDescription(/anyone can download it without credentials/);
+    const group = screen.getByRole('group', { name: 'Permission mode' });
+    const packageMode = within(group).getByRole('radio', { name: 'Package-level' });
+    expect(packageMode).toHaveAccessibleDescription(/pypi:demo-pkg:read and pypi:demo-pkg:write; only these count/);
+    await user.click(packageMode);
+    await user.click(save);
+    expect(await screen.findByText('Saved: the package is public, package mode: roles pypi:demo-pkg:read and pypi:demo-pkg:write control access.')).toBeInTheDocument();
+    expect(api.find('PATCH', URL).map((c) => c.body)).toEqual([{ private: false, permissionMode: 'package' }]);
+    expect(screen.getByRole('switch', { name: 'Public package' })).toBeChecked();
+    expect(save).toBeDisabled();
     expect(screen.getByRole('rowheader', { name: 'demo_pkg-1.0.0-py3-none-any.whl' })).toBeInTheDocument();
   });
 
-  it('switches to package mode, explaining the roles it creates', async () => {
-    const user = userEvent.setup();
-    const api = mockApi({
-      [`GET ${URL}`]: { body: detail },
-      [`PATCH ${URL}`]: (call) => ({ body: summaryAfter(call.body) }),
-    });
-    renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />);
-    const group = await screen.findByRole('group', { name: 'Permission mode' });
-    const packageMode = within(group).getByRole('radio', { name: 'Package-level' });
-    expect(packageMode).toHaveAccessibleDescription(/pypi:demo-pkg:read and pypi:demo-pkg:write; only these count/);
-    expect(screen.getByRole('button', { name: 'Save permission mode' })).toBeDisabled();
-    await user.click(packageMode);
-    await user.click(screen.getByRole('button', { name: 'Save permission mode' }));
-    expect(await screen.findByText(/Package mode on: roles pypi:demo-pkg:read and pypi:demo-pkg:write/)).toBeInTheDocument();
-    expect(api.find('PATCH', URL).map((c) => c.body)).toEqual([{ permissionMode: 'package' }]);
-  });
-
-  it('shows a readable error and keeps the old setting when PATCH fails', async () => {
+  it('shows a readable error and keeps the unsaved choice when PATCH fails', async () => {
     const user = userEvent.setup();
     mockApi({
       [`GET ${URL}`]: { body: detail },
@@ -93,8 +110,9 @@ describe('PackagePage', () => {
     });
     renderWithSession(<PackagePage type="pypi" name="Demo_Pkg" />);
     await user.click(await screen.findByRole('switch', { name: 'Public package' }));
+    await user.click(screen.getByRole('button', { name: 'Save access settings' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Could not update the package: needs role org:admin');
-    expect(screen.getByRole('switch', { name: 'Public package' })).not.toBeChecked();
+    expect(screen.getByText('Unsaved changes.')).toBeInTheDocument();
   });
 
   it('shows a not-found error', async () => {

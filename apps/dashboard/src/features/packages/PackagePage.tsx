@@ -8,6 +8,7 @@ import { useAsync } from '../../components/useAsync';
 import { formatBytes, formatDate } from '../../format';
 import { navigate, paths } from '../../routing';
 import { publicUrlOf, useSession } from '../../session';
+import { downloadCommand, fileUrl } from './downloads';
 import { installCommand } from './installCommand';
 import { PackageSettings } from './PackageSettings';
 import { VersionList } from './VersionList';
@@ -18,6 +19,10 @@ export function PackagePage({ type, name }: { type: PackageType; name: string })
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<unknown>(null);
+
+  const target = pkg.data && { publicUrl: publicUrlOf(info), org, type, name: type === 'pypi' ? pkg.data.normalizedName || pkg.data.name : pkg.data.name };
+  // Package mode: only the package's own role reaches it (see PackageSettings).
+  const readRole = pkg.data && (pkg.data.permissionMode === 'package' ? `${type}:${pkg.data.normalizedName || pkg.data.name}:read` : `${type}:read`);
 
   async function remove() {
     setDeleting(true);
@@ -67,10 +72,15 @@ export function PackagePage({ type, name }: { type: PackageType; name: string })
               <dd>{pkg.data.private ? 'Private' : 'Public'}</dd>
             </div>
           </dl>
-          <CodeSnippet label="Install command" code={installCommand({ publicUrl: publicUrlOf(info), org, type, name: pkg.data.name, version: type === 'docker' ? pkg.data.latestVersion : null })} hint={pkg.data.private ? 'Private package: the client needs a token with read access.' : undefined} />
+          <CodeSnippet label="Install command" code={installCommand({ publicUrl: publicUrlOf(info), org, type, name: pkg.data.name, version: type === 'docker' ? pkg.data.latestVersion : null })} hint={pkg.data.private ? `Private package: the client needs a token with role ${readRole}.` : undefined} />
           <div className="grid-2">
             <PackageSettings pkg={pkg.data} onChange={pkg.setData} />
-            <VersionList type={type} versions={pkg.data.versions ?? []} />
+            <VersionList
+              type={type}
+              versions={pkg.data.versions ?? []}
+              fileLink={pkg.data.private || !target ? undefined : (filename) => fileUrl(target, filename)}
+              fetchCommand={pkg.data.private && target ? (version) => downloadCommand(target, version) : undefined}
+            />
           </div>
           {isOrgAdmin && (
             <section className="card danger-zone" aria-labelledby="pkg-delete-h">

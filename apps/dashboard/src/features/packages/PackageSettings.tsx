@@ -8,11 +8,10 @@ import { useSession } from '../../session';
 export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChange: (pkg: PackageDetail) => void }) {
   const { org, isOrgAdmin } = useSession();
   const [mode, setMode] = useState<PermissionMode>(pkg.permissionMode);
-  const [busy, setBusy] = useState<'visibility' | 'mode' | null>(null);
+  const [isPublic, setIsPublic] = useState(!pkg.private);
+  const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [status, setStatus] = useState('');
-  // Shown optimistically while the PATCH runs; reverted if it fails.
-  const [isPublic, setIsPublic] = useState(!pkg.private);
   useEffect(() => setMode(pkg.permissionMode), [pkg.permissionMode]);
   useEffect(() => setIsPublic(!pkg.private), [pkg.private]);
 
@@ -21,22 +20,24 @@ export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChang
   const roleName = pkg.normalizedName || pkg.name;
   const readRole = `${t}:${roleName}:read`;
   const writeRole = `${t}:${roleName}:write`;
+  const changed = isPublic === pkg.private || mode !== pkg.permissionMode;
 
-  async function patch(kind: 'visibility' | 'mode', body: { private?: boolean; permissionMode?: PermissionMode }, done: string) {
-    setBusy(kind);
+  // Visibility and permission mode are saved together, with one Save: neither changes by a stray click.
+  async function save() {
+    setBusy(true);
     setError(null);
     setStatus('');
     try {
-      const updated = await api.updatePackage(org, pkg.type, pkg.name, body);
+      const updated = await api.updatePackage(org, pkg.type, pkg.name, { private: !isPublic, permissionMode: mode });
       // PATCH answers the package summary (no versions): keep the versions already shown.
       onChange({ ...pkg, ...updated });
-      setStatus(done);
+      const visibility = updated.private ? 'private' : 'public';
+      const access = updated.permissionMode === 'package' ? `package mode: roles ${readRole} and ${writeRole} control access` : 'standard mode';
+      setStatus(`Saved: the package is ${visibility}, ${access}.`);
     } catch (err) {
       setError(err);
-      if (kind === 'mode') setMode(pkg.permissionMode);
-      else setIsPublic(!pkg.private);
     } finally {
-      setBusy(null);
+      setBusy(false);
     }
   }
 
@@ -45,35 +46,22 @@ export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChang
       <h2 id="pkg-settings-h">Access</h2>
       {!isOrgAdmin && <p className="hint">Only organization admins can change these settings.</p>}
 
-      <h3>Visibility</h3>
-      <div className="checkbox switch">
-        <input
-          id="pkg-public"
-          type="checkbox"
-          role="switch"
-          checked={isPublic}
-          disabled={busy !== null}
-          aria-describedby="pkg-public-hint"
-          onChange={(e) => {
-            const next = e.target.checked;
-            setIsPublic(next);
-            void patch('visibility', { private: !next }, next ? 'The package is now public.' : 'The package is now private.');
-          }}
-        />
-        <label htmlFor="pkg-public">Public package</label>
-      </div>
-      <p id="pkg-public-hint" className="hint">
-        {!isPublic
-          ? 'Private: only credentials with read access can download it.'
-          : 'Public: anyone can download it without credentials. Publishing still needs write access.'}
-      </p>
-
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          patch('mode', { permissionMode: mode }, mode === 'package' ? `Package mode on: roles ${readRole} and ${writeRole} now control access.` : 'Standard mode on.');
+          void save();
         }}
       >
+        <h3>Visibility</h3>
+        <div className="checkbox switch">
+          <input id="pkg-public" type="checkbox" role="switch" checked={isPublic} disabled={busy} aria-describedby="pkg-public-hint" onChange={(e) => setIsPublic(e.target.checked)} />
+          <label htmlFor="pkg-public">Public package</label>
+        </div>
+        <p id="pkg-public-hint" className="hint">
+          {!isPublic
+            ? 'Private: only credentials with read access can download it.'
+            : 'Public: anyone can download it without credentials. Publishing still needs write access.'}
+        </p>
         <fieldset>
           <legend>Permission mode</legend>
           <div className="radio">
@@ -92,9 +80,10 @@ export function PackageSettings({ pkg, onChange }: { pkg: PackageDetail; onChang
             </p>
           </div>
         </fieldset>
-        <button type="submit" disabled={busy !== null || mode === pkg.permissionMode}>
-          {busy === 'mode' ? 'Saving…' : 'Save permission mode'}
+        <button type="submit" disabled={busy || !changed}>
+          {busy ? 'Saving…' : 'Save access settings'}
         </button>
+        {changed && !busy && <span className="hint"> Unsaved changes.</span>}
       </form>
       <p role="status" className="status-line">
         {status}

@@ -2,7 +2,21 @@ import type { PackageType, PackageVersion } from '../../api/types';
 import { EmptyState, TableScroll } from '../../components/Status';
 import { formatBytes, formatDate } from '../../format';
 
-export function VersionList({ type, versions }: { type: PackageType; versions: PackageVersion[] }) {
+/**
+ * `fileLink` gives a download URL (public packages); `fetchCommand` the client command that
+ * fetches a version with the client's own credentials (private packages).
+ */
+export function VersionList({
+  type,
+  versions,
+  fileLink,
+  fetchCommand,
+}: {
+  type: PackageType;
+  versions: PackageVersion[];
+  fileLink?: (filename: string) => string | null;
+  fetchCommand?: (version: string) => string | null;
+}) {
   const noun = type === 'docker' ? 'Tags' : 'Versions';
   return (
     <section className="card" aria-labelledby="versions-h">
@@ -16,6 +30,11 @@ export function VersionList({ type, versions }: { type: PackageType; versions: P
             {v.version} <span className="muted small">{formatDate(v.createdAt)}</span>
             {v.yanked && <span className="badge badge-warn">yanked{v.yankedReason ? `: ${v.yankedReason}` : ''}</span>}
           </h3>
+          {v.files.length > 0 && fetchCommand?.(v.version) && (
+            <p className="hint">
+              Private package, so no download links (the dashboard session does not reach the registry). With a token configured: <code>{fetchCommand(v.version)}</code>
+            </p>
+          )}
           {v.files.length === 0 ? (
             <p className="muted">No files.</p>
           ) : (
@@ -33,7 +52,13 @@ export function VersionList({ type, versions }: { type: PackageType; versions: P
                   {v.files.map((f) => (
                     <tr key={f.filename}>
                       <th scope="row" className="mono break">
-                        {f.filename}
+                        {fileLink?.(f.filename) ? (
+                          <a href={fileLink(f.filename)!} download>
+                            {f.filename}
+                          </a>
+                        ) : (
+                          f.filename
+                        )}
                       </th>
                       <td>{formatBytes(f.size)}</td>
                       <td className="mono" title={f.sha256}>

@@ -1,6 +1,10 @@
 import type { Token } from '../../api/types';
 import { EmptyState, TableScroll } from '../../components/Status';
-import { formatDate } from '../../format';
+import { formatDate, formatDay } from '../../format';
+
+function Day({ iso, fallback }: { iso: string | null; fallback?: string }) {
+  return iso ? <time dateTime={iso} title={formatDate(iso)}>{formatDay(iso)}</time> : <>{fallback ?? '—'}</>;
+}
 
 export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { tokens: Token[]; showOwner: boolean; onRotate: (t: Token) => void; onDelete: (t: Token) => void; busyId?: string }) {
   if (tokens.length === 0) {
@@ -30,7 +34,9 @@ export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { t
         <tbody>
           {tokens.map((t) => (
             <tr key={t.id}>
-              <th scope="row">{t.name}</th>
+              <th scope="row" className="name-cell">
+                {t.name}
+              </th>
               {showOwner && <td>{t.username ?? '—'}</td>}
               <td>
                 <ul className="chips" aria-label={`Roles of ${t.name}`}>
@@ -41,12 +47,12 @@ export function TokenList({ tokens, showOwner, onRotate, onDelete, busyId }: { t
                   ))}
                 </ul>
               </td>
-              <td>{formatDate(t.createdAt)}</td>
-              <td>
-                {formatDate(t.expiresAt, 'Never')}
+              <td className="nowrap"><Day iso={t.createdAt} /></td>
+              <td className="nowrap">
+                <Day iso={t.expiresAt} fallback="Never" />
                 {expired(t) && <span className="badge badge-warn"> expired</span>}
               </td>
-              <td>{formatDate(t.lastUsedAt, 'Never')}</td>
+              <td className="nowrap"><Day iso={t.lastUsedAt} fallback="Never" /></td>
               <td>
                 <div className="row-actions">
                   <button type="button" className="secondary" onClick={() => onRotate(t)} disabled={busyId === t.id} aria-label={`Rotate ${t.name}`}>

@@ -89,6 +89,7 @@ describe('TokensPage', () => {
 
     await user.click(screen.getByRole('button', { name: 'I have saved the secret' }));
     expect(screen.queryByLabelText('Token secret')).not.toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Your tokens' })).toHaveFocus();
     expect(screen.queryByText(/pgt_SECRET123/)).not.toBeInTheDocument();
   });
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import type { Token, TokenWithSecret } from '../../api/types';
 import { ConfirmPanel } from '../../components/ConfirmPanel';
@@ -21,6 +21,15 @@ export function TokensPage() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const [notice, setNotice] = useState('');
+  const listHeading = useRef<HTMLHeadingElement>(null);
+  const [focusList, setFocusList] = useState(false);
+  // Once the secret panel (and its focused button) is gone, continue at the token list, not the page body.
+  useEffect(() => {
+    if (focusList && !secret) {
+      listHeading.current?.focus();
+      setFocusList(false);
+    }
+  }, [focusList, secret]);
 
   async function confirm() {
     if (!pending) return;
@@ -56,6 +65,7 @@ export function TokensPage() {
           onDone={() => {
             setSecret(null);
             setNotice('The secret is no longer displayed.');
+            setFocusList(true);
           }}
         />
       )}
@@ -72,7 +82,7 @@ export function TokensPage() {
         />
         <section className="card" aria-labelledby="token-list-h">
           <div className="section-head">
-            <h2 id="token-list-h">{all ? 'All tokens in this organization' : 'Your tokens'}</h2>
+            <h2 id="token-list-h" ref={listHeading} tabIndex={-1}>{all ? 'All tokens in this organization' : 'Your tokens'}</h2>
             {isOrgAdmin && (
               <div className="checkbox">
                 <input id="tokens-all" type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} />
