@@ -829,6 +829,24 @@ export interface operations {
                     "application/json": components["schemas"]["GcReportDto"];
                 };
             };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
         };
     };
     GcController_collect: {
