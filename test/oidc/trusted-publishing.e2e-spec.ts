@@ -34,7 +34,7 @@ forEachDatabase('trusted publishing (OIDC)', (database) => {
       issuer: issuer.url,
       claims: { repository: 'acme/app', ref: 'refs/heads/main', workflow_ref: 'acme/app/.github/workflows/release.yml@refs/heads/*' },
       roles: ['pypi:write', 'npm:write', 'docker:write'],
-      packages: ['pypi:oidc-demo', 'npm:@acme/*', 'docker:default/app'],
+      packages: ['pypi:oidc-demo', 'npm:@acme/*', 'docker:app'],
     });
     expect(created.status).toBe(201);
     release = created.body;
@@ -65,7 +65,7 @@ forEachDatabase('trusted publishing (OIDC)', (database) => {
       const res = await admin.get(publishersPath);
       expect(res.status).toBe(200);
       expect(res.body).toEqual([
-        expect.objectContaining({ id: release.id, name: 'release', issuer: issuer.url, audience: 'packgate', tokenLifetimeSeconds: 900, createdBy: 'admin', packages: ['pypi:oidc-demo', 'npm:@acme/*', 'docker:default/app'] }),
+        expect.objectContaining({ id: release.id, name: 'release', issuer: issuer.url, audience: 'packgate', tokenLifetimeSeconds: 900, createdBy: 'admin', packages: ['pypi:oidc-demo', 'npm:@acme/*', 'docker:app'] }),
       ]);
     });
 
@@ -112,7 +112,7 @@ forEachDatabase('trusted publishing (OIDC)', (database) => {
       const minted = await mint();
       expect(minted.token).toMatch(/^pgt_/);
       expect(minted.roles).toEqual(['docker:write', 'npm:write', 'pypi:write']);
-      expect(minted.packages).toEqual(['pypi:oidc-demo', 'npm:@acme/*', 'docker:default/app']);
+      expect(minted.packages).toEqual(['pypi:oidc-demo', 'npm:@acme/*', 'docker:app']);
       expect(minted.publisher).toEqual({ id: release.id, name: 'release' });
       const expiresAt = new Date(minted.expiresAt).getTime();
       expect(expiresAt).toBeGreaterThanOrEqual(before + 900_000 - 2_000);
@@ -133,7 +133,7 @@ forEachDatabase('trusted publishing (OIDC)', (database) => {
       expect(Math.abs(new Date(record!.expiresAt).getTime() - expiresAt)).toBeLessThan(2_000);
       const inspected = await new ApiClient(server.url).post('/api/v1/tokens/inspect', { token: minted.token });
       expect(inspected.body).toMatchObject({ valid: true, owner: 'admin', effectiveRoles: ['docker:write', 'npm:write', 'pypi:write'] });
-      expect(inspected.body.caveats).toEqual([expect.stringMatching(/^expires=\d+$/), 'packages=pypi:oidc-demo,npm:@acme/*,docker:default/app']);
+      expect(inspected.body.caveats).toEqual([expect.stringMatching(/^expires=\d+$/), 'packages=pypi:oidc-demo,npm:@acme/*,docker:app']);
     });
 
     it('mints with an ES256-signed ID token; npm publishes with it in .npmrc, only under @acme', async () => {

@@ -140,7 +140,7 @@ export function PublisherForm({ roles, onCreated }: { roles: Role[]; onCreated: 
         <RoleCheckboxes legend="Roles of the minted token" roles={tokenRoles} selected={selected} onChange={setSelected} disabled={busy} />
         <div className="field">
           <label htmlFor="tp-packages">Packages (optional)</label>
-          <input id="tp-packages" value={packages} onChange={(e) => setPackages(e.target.value)} placeholder="pypi:app, npm:@acme/*, docker:default/app" aria-describedby="tp-packages-hint" />
+          <input id="tp-packages" value={packages} onChange={(e) => setPackages(e.target.value)} placeholder="pypi:app, npm:@acme/*, docker:app" aria-describedby="tp-packages-hint" />
           <span id="tp-packages-hint" className="hint">
             Comma-separated <code>type:name</code> globs; the minted token may touch only these.
           </span>
