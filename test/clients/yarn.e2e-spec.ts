@@ -95,8 +95,9 @@ describeWithClient('yarn 4', missingTool('node', [YARN4, '--version']), () => {
 
     // The snippet, plus what keeps the test offline and self-contained (no telemetry, no global
     // cache, plain node_modules); there is no packageManager field or yarnPath, so yarn never
-    // downloads itself.
-    const yarnrc = (rc = snippet(server, '.yarnrc.yml (yarn 4)', roles)) => `${rc}\nenableTelemetry: false\nenableGlobalCache: false\nnodeLinker: node-modules\n`;
+    // downloads itself. With CI=true yarn 4 refuses to write a lockfile (immutable installs); these
+    // throwaway projects start without one.
+    const yarnrc = (rc = snippet(server, '.yarnrc.yml (yarn 4)', roles)) => `${rc}\nenableTelemetry: false\nenableGlobalCache: false\nnodeLinker: node-modules\nenableImmutableInstalls: false\n`;
     // yarn 4 keeps package metadata under $HOME/.yarn/berry: a fresh HOME per case makes it ask the registry.
     const yarn = (cwd: string, args: string[], home = 'home') =>
       run('node', [YARN4, ...args], { cwd, env: { HOME: path.join(work.dir, home), PACKGATE_TOKEN: token, YARN_IGNORE_PATH: '1', YARN_ENABLE_TELEMETRY: '0', COREPACK_ENABLE_AUTO_PIN: '0' } });
