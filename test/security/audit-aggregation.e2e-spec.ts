@@ -1,3 +1,4 @@
+import { attenuateToken } from '../../libs/auth/src/macaroons/token-codec';
 import { ApiClient, makeToken, makeUser } from '../support/http';
 import { basicAuth, rawRequest, waitFor } from '../support/raw-http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
@@ -43,6 +44,36 @@ forEachDatabase('audit trail under a flood of failures', (database) => {
     expect(aggregated.resource).toBe('GET /default/pypi/simple/p0/');
     expect(aggregated.details?.lastAt).toEqual(expect.any(String));
     expect(JSON.stringify(rows)).not.toContain('pgt_forged');
+  });
+
+  it('failures whose text the client chooses (caveat values, Origin) still fold into one row per address and kind', async () => {
+    const localAddress = '127.0.3.5';
+    const token = (await makeToken(admin, ['pypi:read'])).token;
+    const flood = 12;
+    for (let i = 0; i < flood; i++) {
+      // Each derived token is refused with a reason quoting its own caveat value.
+      const res = await rawRequest(`${server.url}/default/pypi/simple/`, { headers: { authorization: `Bearer ${attenuateToken(token, [`expires=soon-${i}`])}` }, localAddress });
+      expect(res.status).toBe(401);
+    }
+    const login = await fetch(`${server.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: server.adminPassword }) });
+    const cookie = /packgate_session=[^;]+/.exec(login.headers.get('set-cookie') ?? '')![0];
+    for (let i = 0; i < flood; i++) {
+      const res = await rawRequest(`${server.url}/api/v1/orgs/default/tokens`, {
+        method: 'POST',
+        headers: { cookie, origin: `http://evil-${i}.example`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `x${i}`, roles: ['api'] }),
+        localAddress,
+      });
+      expect(res.status).toBe(403);
+    }
+    for (const action of ['auth.failed', 'auth.cross-origin-refused']) {
+      let rows: Event[] = [];
+      await waitFor(async () => {
+        rows = (await orgEvents(action)).filter((event) => event.ip === localAddress);
+        return rows.some((event) => event.details?.count === flood);
+      }, 15_000, `one aggregated ${action} row`);
+      expect(rows).toHaveLength(1);
+    }
   });
 
   it('installation events (logins, user creation) are listed at GET /api/v1/audit, aggregated', async () => {

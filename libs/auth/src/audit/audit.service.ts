@@ -51,12 +51,14 @@ export class AuditService implements OnModuleDestroy {
   }
 
   /**
-   * Like record, but events equal in org, action, result, address and details within
-   * AUDIT_AGGREGATE_WINDOW_MS become one row: `details.count` and `details.lastAt` say how many and
-   * until when (written at most once a second). The resource of the first event is kept.
+   * Like record, but events equal in org, action, result, address and `kind` (default: the
+   * details) within AUDIT_AGGREGATE_WINDOW_MS become one row: `details.count` and `details.lastAt`
+   * say how many and until when (written at most once a second). The resource and details of the
+   * first event are kept. Callers whose details carry text the client chooses (reasons quoting a
+   * token, an Origin header) pass a `kind` without it, or each request would be a row of its own.
    */
-  async recordRepeated(entry: AuditRecord): Promise<void> {
-    const key = JSON.stringify([entry.org ?? null, entry.action, entry.result, entry.ip ?? null, entry.details ?? null, entry.principal.kind]);
+  async recordRepeated(entry: AuditRecord, kind: unknown = entry.details ?? null): Promise<void> {
+    const key = JSON.stringify([entry.org ?? null, entry.action, entry.result, entry.ip ?? null, kind, entry.principal.kind]);
     const now = Date.now();
     const current = this.open.get(key);
     if (current && now < current.windowEnds) {

@@ -52,7 +52,7 @@ export class AuthGroupGuard implements CanActivate {
     const crossOrigin = crossOriginWriteRefusal(req, this.options.publicUrl?.());
     if (crossOrigin) {
       setPrincipal(req, ANONYMOUS);
-      await this.audit.recordRepeated({ org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null, principal: ANONYMOUS, action: 'auth.cross-origin-refused', resource: `${req.method} ${req.path}`, result: 'denied', ip: clientIp(req), details: { origin: String(req.headers.origin ?? '').slice(0, 200), secFetchSite: String(req.headers['sec-fetch-site'] ?? '').slice(0, 20) } });
+      await this.audit.recordRepeated({ org: typeof req.params?.org === 'string' ? req.params.org.slice(0, 64) : null, principal: ANONYMOUS, action: 'auth.cross-origin-refused', resource: `${req.method} ${req.path}`, result: 'denied', ip: clientIp(req), details: { origin: String(req.headers.origin ?? '').slice(0, 200), secFetchSite: String(req.headers['sec-fetch-site'] ?? '').slice(0, 20) } }, 'cross-origin');
       throw new ForbiddenException(crossOrigin);
     }
     let outcome: { principal?: Principal; refusals: (Refusal | undefined)[] };
@@ -80,7 +80,7 @@ export class AuthGroupGuard implements CanActivate {
       result: 'failure',
       ip: clientIp(req),
       details: { reasons },
-    });
+    }, Object.entries(reasons).map(([method, reason]) => [method, reasonLabel(reason)]));
     throw new AuthenticationError(reasons);
   }
 
