@@ -30,6 +30,7 @@ forEachDatabase('OCI conformance', (database) => {
     expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="${server.url}/v2/token",service="packgate"`);
     expect(anonymous.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
     expect(anonymous.json.errors[0].code).toBe('UNAUTHORIZED');
+    expect(anonymous.json.errors[0].message).toContain(`docker login ${server.host}`);
     const authed = await client.request('GET', '/v2/');
     expect(authed.status).toBe(200);
     expect(authed.json).toEqual({});

@@ -18,6 +18,28 @@ describe('HTTP edges', () => {
   });
   afterAll(() => server?.close());
 
+  it('keeps an idle keep-alive connection open longer than a client packing a large publish (Node closes after 5 s)', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
+        const req = http.get(`${server.url}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      const first = await get();
+      // The idle time is the scenario (npm packing a tarball between its GET and its PUT), not a wait for a condition.
+      await new Promise((resolve) => setTimeout(resolve, 6500));
+      const second = await get();
+      expect([first.status, second.status]).toEqual([200, 200]);
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('answers CONNECT with 405 instead of dropping the connection', async () => {
     const socket = connect(server.port, '127.0.0.1');
     let received = '';

@@ -162,7 +162,17 @@ forEachDatabase('REST API and tokens', (database) => {
     expect((await session.get('/api/v1/orgs/default/packages/npm/visible-lib')).status).toBe(200);
     const frank = await makeUser(admin, `frank-${database}`, ['dashboard', 'pypi:read']);
     const other = await ApiClient.login(server, frank.username, frank.password);
-    expect((await other.get('/api/v1/orgs/default/packages/npm/visible-lib')).status).toBe(404);
+    // No npm role at all: told so, for existing and unknown names alike.
+    for (const name of ['visible-lib', 'no-such-lib']) {
+      const refused = await other.get(`/api/v1/orgs/default/packages/npm/${name}`);
+      expect(refused.status).toBe(403);
+      expect(JSON.stringify(refused.body)).toContain('this account has no npm role in org');
+    }
+    await seedPackage(server, { type: 'npm', name: 'other-lib' });
+    expect((await admin.patch('/api/v1/orgs/default/packages/npm/other-lib', { permissionMode: 'package' })).status).toBe(200);
+    const grace = await makeUser(admin, `grace-${database}`, ['dashboard', 'npm:other-lib:read']);
+    const narrow = await ApiClient.login(server, grace.username, grace.password);
+    expect((await narrow.get('/api/v1/orgs/default/packages/npm/visible-lib')).status).toBe(404);
   });
 
   it('validates DTOs with field messages', async () => {

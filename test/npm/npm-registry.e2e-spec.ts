@@ -115,6 +115,20 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(await own.ok(['publish'], { cwd: own.makePackage('@team/scoped-lib', '9.0.0') })).toContain('+ @team/scoped-lib@9.0.0');
   });
 
+  it('a token of the org without any npm role is told so (403), the same for existing and unknown names', async () => {
+    const { token } = await makeToken(admin, ['pypi:read', 'api']);
+    const ws = workspace(token);
+    for (const name of ['@team/scoped-lib', 'no-such-lib']) {
+      const install = await ws.run(['install', name], { cwd: ws.makeProject() });
+      expect(install.code).not.toBe(0);
+      expect(install.stderr).toContain('E403');
+      expect(install.stderr).toContain('this token has no npm role in org "default"');
+    }
+    const publish = await ws.run(['publish'], { cwd: ws.makePackage('@team/scoped-lib', '2.0.2') });
+    expect(publish.stderr).toContain('E403');
+    expect(publish.stderr).toContain('has no npm role');
+  });
+
   it('package mode: only package roles count', async () => {
     const ws = workspace(writeToken);
     await ws.ok(['publish'], { cwd: ws.makePackage('mode-lib', '1.0.0') });

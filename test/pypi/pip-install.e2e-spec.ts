@@ -65,14 +65,15 @@ forEachDatabase('PyPI install with pip', (database) => {
     expect(priv.stderr).toMatch(/from versions: none/);
   });
 
-  it('wrong password fails; a user without pypi roles and another org’s token see nothing', async () => {
+  it('wrong password fails; a member without pypi roles is told so; another org’s token sees nothing', async () => {
     const wrong = await pipInstall(indexUrl(server, { username: reader.username, password: 'wrong-password' }), ['pkg-b'], ['-vv']);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stdout + wrong.stderr).toMatch(/401/);
     const outsider = await makeUser(admin, 'outsider', ['dashboard']);
     const none = await pipInstall(indexUrl(server, outsider), ['pkg-b'], ['-vv']);
     expect(none.code).not.toBe(0);
-    expect(none.stdout + none.stderr).toMatch(/404/);
+    expect(none.stdout + none.stderr).toMatch(/403/);
+    expect(none.stdout + none.stderr).toContain('this account has no pypi role in org');
     expect((await admin.post('/api/v1/orgs', { slug: 'elsewhere' })).status).toBe(201);
     const foreign = (await makeToken(admin, ['pypi:read'], 'elsewhere')).token;
     const cross = await pipInstall(indexUrl(server, { username: '__token__', password: foreign }), ['pkg-b'], ['-vv']);
@@ -109,12 +110,14 @@ forEachDatabase('PyPI install with pip', (database) => {
     expect((await pipDownload(index, ['pkg-a', '--no-deps'])).code).not.toBe(0);
   });
 
-  it('yank/delete need package:write: a read-only token gets 403, a stranger 404', async () => {
+  it('yank/delete need package:write: a read-only token gets 403, so does a token without pypi roles', async () => {
     const rest = admin.withBearer((await makeToken(admin, ['api', 'pypi:read'])).token);
     expect((await rest.patch('/api/v1/orgs/default/packages/pypi/pkg-b/versions/1.0.0', { yanked: true })).status).toBe(403);
     expect((await rest.delete('/api/v1/orgs/default/packages/pypi/pkg-b/versions/1.0.0')).status).toBe(403);
-    const stranger = admin.withBearer((await makeToken(admin, ['api'])).token);
-    expect((await stranger.delete('/api/v1/orgs/default/packages/pypi/pkg-b/versions/1.0.0')).status).toBe(404);
+    // No pypi role at all: told so (403), whether or not the version exists.
+    const noPypiRole = admin.withBearer((await makeToken(admin, ['api'])).token);
+    expect((await noPypiRole.delete('/api/v1/orgs/default/packages/pypi/pkg-b/versions/1.0.0')).status).toBe(403);
+    expect((await noPypiRole.delete('/api/v1/orgs/default/packages/pypi/no-such-pkg/versions/1.0.0')).status).toBe(403);
     const writer = admin.withBearer((await makeToken(admin, ['api', 'pypi:write'])).token);
     expect((await writer.patch('/api/v1/orgs/default/packages/pypi/pkg-b/versions/1.0.0', { yanked: 'yes' })).status).toBe(400);
     expect((await writer.patch('/api/v1/orgs/default/packages/pypi/pkg-b/versions/9.9.9', { yanked: true })).status).toBe(404);

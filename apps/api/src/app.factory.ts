@@ -13,6 +13,7 @@ import { PackgateConfig, parseSize } from './config/config';
 import { protectDataDir } from './config/data-dir';
 import { bodySizeGuard } from './http/body-size-guard';
 import { refuseConnect } from './http/connect-refusal';
+import { outlastClientKeepAlive } from './http/keep-alive';
 import { resolveSecret } from './config/secret';
 import { detectMysqlFlavor } from './database/data-source';
 import { projectRoot } from './config/version';
@@ -52,6 +53,7 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   setupSwagger(app, config);
   serveDashboard(app);
   refuseConnect(app.getHttpServer());
+  outlastClientKeepAlive(app.getHttpServer());
   return app;
 }
 

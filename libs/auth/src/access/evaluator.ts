@@ -93,6 +93,24 @@ export function canCreatorGrant(creatorRoles: ReadonlySet<string>, role: string)
   return false;
 }
 
+/**
+ * Why a caller who belongs to `org` cannot use `type` there at all, or undefined: no standard role
+ * for the format and no package-level role of it (org:admin holds them all). Registries say this
+ * instead of "not found", which would name no package either way; it is only given to callers of
+ * the org itself, so it reveals nothing about other orgs.
+ */
+export function missingFormatRole(principal: Principal, org: string, type: PackageType): string | undefined {
+  if (principal.kind === 'anonymous') return undefined;
+  if (principal.kind === 'token' && (principal.org !== org || !principal.creatorIsMember)) return undefined;
+  if (principal.kind === 'user' && !isMember(principal, org)) return undefined;
+  const roles = effectiveRoles(principal, org);
+  if (roles.has('org:admin')) return undefined;
+  for (const role of roles) {
+    if (role.startsWith(`${type}:`)) return undefined;
+  }
+  return `this ${principal.kind === 'token' ? 'token' : 'account'} has no ${type} role in org "${org}"`;
+}
+
 /** May this role be held by a user membership (as opposed to only by tokens)? */
 export function isMembershipRole(role: string): boolean {
   return !TOKEN_ONLY_ROLES.includes(role) && (isStandardRole(role) || parsePackageRole(role) !== null);

@@ -33,7 +33,8 @@ export class OciExceptionFilter implements ExceptionFilter {
     if (error.status === 401) res.setHeader('WWW-Authenticate', this.challenge(req, error));
     // A refused upload may leave an unread body: close the connection instead of draining it.
     if (!req.complete && error.status >= 400) res.setHeader('Connection', 'close');
-    const body = { errors: [{ code: error.code, message: error.message, ...(error.detail !== undefined ? { detail: error.detail } : {}) }] };
+    const message = error.status === 401 ? `${error.message}: ${this.loginHint()}` : error.message;
+    const body = { errors: [{ code: error.code, message, ...(error.detail !== undefined ? { detail: error.detail } : {}) }] };
     res.status(error.status).type('application/json').send(req.method === 'HEAD' ? undefined : JSON.stringify(body));
   }
 
@@ -60,6 +61,12 @@ export class OciExceptionFilter implements ExceptionFilter {
     }
     this.logger.error(`${req.method} ${req.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`);
     return new OciError('UNKNOWN', 'internal error', undefined, { status: 500 });
+  }
+
+  /** docker, podman and skopeo print the message of a 401; anonymous pulls of private images land here. */
+  private loginHint(): string {
+    const host = new URL(this.options.publicUrl()).host;
+    return `log in first (docker login ${host}, user name and an access token with role docker:read to pull, docker:write to push)`;
   }
 
   private challenge(req: Request, error: OciError): string {

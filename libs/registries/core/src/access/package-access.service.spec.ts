@@ -45,6 +45,8 @@ describe('PackageAccess', () => {
     // npm takes tokens only: its registry reads are tried with a token, the others with a user too.
     const reader = type === 'npm' ? token([`${type}:read`]) : user([`${type}:read`]);
     const stranger = type === 'npm' ? token([]) : user([]);
+    // Holds a role of the format, for another package only.
+    const otherReader = type === 'npm' ? token([`${type}:b:read`]) : user([`${type}:b:read`]);
 
     it('an unknown org is not-visible, for everyone', async () => {
       const access = step([], null);
@@ -58,10 +60,20 @@ describe('PackageAccess', () => {
       expect(await outcome(access, reader, target(type, 'a'), 'package:read')).toBe('not-visible');
     });
 
+    it('a member without any role of the format is told so, whether the package exists or not', async () => {
+      for (const packages of [[], [pkg(type, 'a')]]) {
+        const refusal = await step(packages).require(stranger, target(type, 'a'), 'package:read').catch((error: unknown) => error as PackageRefusal);
+        expect(refusal).toMatchObject({ kind: 'denied', reason: `this ${stranger.kind === 'token' ? 'token' : 'account'} has no ${type} role in org "acme"` });
+      }
+      // A caller of another org still sees nothing: the org's existence is not confirmed to it.
+      const outsider = type === 'npm' ? token([], 'other') : user([], 'other');
+      expect(await outcome(step([pkg(type, 'a')]), outsider, target(type, 'a'), 'package:read')).toBe('not-visible');
+    });
+
     it('a private package: unauthenticated for anonymous, not-visible without the role, allowed with it', async () => {
       const access = step([pkg(type, 'a')]);
       expect(await outcome(access, ANONYMOUS, target(type, 'a'), 'package:read')).toBe('unauthenticated');
-      expect(await outcome(access, stranger, target(type, 'a'), 'package:read')).toBe('not-visible');
+      expect(await outcome(access, otherReader, target(type, 'a'), 'package:read')).toBe('not-visible');
       expect(await outcome(access, reader, target(type, 'a'), 'package:read')).toBe('allowed');
     });
 
@@ -88,6 +100,7 @@ describe('PackageAccess', () => {
     const writer = token([`${type}:write`]);
     const reader = token([`${type}:read`]);
     const stranger = token([]);
+    const otherWriter = token([`${type}:b:write`]);
 
     it('anonymous is unauthenticated, whether the package exists or not', async () => {
       expect(await outcome(step([pkg(type, 'a')]), ANONYMOUS, target(type, 'a'), 'package:write')).toBe('unauthenticated');
@@ -106,8 +119,9 @@ describe('PackageAccess', () => {
     });
 
     it('a caller who may not read an existing package gets not-visible (denied without hiding)', async () => {
-      expect(await outcome(step([pkg(type, 'a')]), stranger, target(type, 'a'), 'package:write')).toBe('not-visible');
-      expect(await outcome(step([pkg(type, 'a')]), stranger, target(type, 'a'), 'package:write', { hide: false })).toBe('denied');
+      expect(await outcome(step([pkg(type, 'a')]), otherWriter, target(type, 'a'), 'package:write')).toBe('not-visible');
+      expect(await outcome(step([pkg(type, 'a')]), otherWriter, target(type, 'a'), 'package:write', { hide: false })).toBe('denied');
+      expect(await outcome(step([pkg(type, 'a')]), stranger, target(type, 'a'), 'package:write')).toBe('denied');
     });
 
     it('a writer may create a new package; a package that must exist is not-visible', async () => {

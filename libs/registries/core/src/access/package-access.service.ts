@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccessService, Decision, IdentityService, Organization, PackageAction, PackageResource, Principal } from '@packgate/auth';
+import { AccessService, Decision, IdentityService, Organization, PackageAction, PackageResource, Principal, missingFormatRole } from '@packgate/auth';
 import type { Package } from '../entities';
 import { PackageService } from '../package.service';
 import { PackageRefusal, PackageTarget } from './package-refusal';
@@ -71,17 +71,24 @@ export class PackageAccess {
     const anonymous = principal.kind === 'anonymous';
     const read = READS.includes(action);
     const refuse = (kind: PackageRefusal['kind'], reason: string, missing: 'package' | null = null) => new PackageRefusal(kind, reason, target, anonymous, missing);
-    if (!pkg && (existing ?? read)) throw refuse(anonymous ? 'unauthenticated' : 'not-visible', 'not found', 'package');
+    // A member's caller without any role for the format learns that, not a "not found" that sends
+    // them looking for a typo; the answer is the same whether the package exists or not.
+    const hidden = (reason: string, missing: 'package' | null = null) => {
+      const noFormatRole = action === 'package:configure' ? undefined : missingFormatRole(principal, target.org, target.type);
+      return noFormatRole ? refuse('denied', noFormatRole) : refuse('not-visible', reason, missing);
+    };
+    if (!pkg && (existing ?? read)) throw anonymous ? refuse('unauthenticated', 'not found', 'package') : hidden('not found', 'package');
     const resource = packageResource(target, pkg);
     if (hide && pkg && !anonymous && !read) {
       const readAction = action === 'package:configure' ? 'package:view' : 'package:read';
       const decision = this.access.can(principal, { action: readAction, resource });
-      if (!decision.allowed) throw refuse('not-visible', decision.reason);
+      if (!decision.allowed) throw hidden(decision.reason);
     }
     const decision = this.access.can(principal, { action, resource });
     if (decision.allowed) return;
     if (anonymous) throw refuse('unauthenticated', decision.reason);
-    throw refuse(hide && read ? 'not-visible' : 'denied', decision.reason);
+    if (hide && read) throw hidden(decision.reason);
+    throw refuse('denied', decision.reason);
   }
 
   /** The evaluator's answer without throwing (listings, token scopes). */
