@@ -45,6 +45,7 @@ export class AppModule {
           hashing: { concurrency: config.auth.hashConcurrency, maxWaiting: 32 },
           maxTokenDays: config.maxTokenDays,
           publicUrl: () => config.publicUrl,
+          redisUrl: config.redisUrl,
         }),
         RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),

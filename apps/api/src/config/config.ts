@@ -37,6 +37,8 @@ export interface PackgateConfig {
   shutdownSeconds: number;
   /** OIDC issuers trusted over plain http (PACKGATE_OIDC_INSECURE_ISSUERS, local testing only). */
   oidcInsecureIssuers: string[];
+  /** Redis for cache invalidations across nodes and throttle counters (PACKGATE_REDIS_URL); none when undefined. */
+  redisUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +141,18 @@ function parseInsecureIssuers(value: string | undefined): string[] {
   });
 }
 
+function parseRedisUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError('PACKGATE_REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError('PACKGATE_REDIS_URL must be a redis:// or rediss:// URL');
+  return value.trim();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
   const port = parsePort(env.PORT);
   const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
@@ -174,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     minFreeDiskBytes: Math.floor(parsePositive('PACKGATE_MIN_FREE_DISK_MB', env.PACKGATE_MIN_FREE_DISK_MB, 100) * 1024 * 1024),
     shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
     oidcInsecureIssuers: parseInsecureIssuers(env.PACKGATE_OIDC_INSECURE_ISSUERS),
+    redisUrl: parseRedisUrl(env.PACKGATE_REDIS_URL),
   };
 }
 

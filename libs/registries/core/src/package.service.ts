@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { TtlCache } from '@packgate/auth';
+import { InvalidationBus, TtlCache } from '@packgate/auth';
 import type { PackageType } from '@packgate/auth';
 import { Blob } from './entities/blob.entity';
 import { PackageFile } from './entities/package-file.entity';
@@ -23,6 +23,7 @@ export const PACKAGE_CACHE_MS = 2000;
 /** Package ids per summary query (SQLite allows 32766 bound parameters). */
 const SUMMARY_CHUNK = 5000;
 
+const ROWS = 'package.rows';
 const cacheKey = (ref: PackageRef) => `${ref.orgId}\n${ref.type}\n${ref.normalizedName}`;
 
 export interface NewFile {
@@ -65,28 +66,33 @@ export class PackageService {
     @InjectRepository(PackageVersion) private readonly versions: Repository<PackageVersion>,
     @InjectRepository(PackageFile) private readonly files: Repository<PackageFile>,
     @Inject(BLOB_STORE) readonly blobs: BlobStore,
-  ) {}
+    private readonly bus: InvalidationBus,
+  ) {
+    bus.register(ROWS, this.cache);
+  }
 
   /**
    * The package row, from a short-lived cache: every registry request reads it (visibility and
-   * permission mode decide access). Writes made through this service drop the entry at once; other
-   * nodes see a change within PACKAGE_CACHE_MS. Callers get a copy they may modify.
+   * permission mode decide access). Writes made through this service drop the entry on every node
+   * (through the invalidation bus; without one, other nodes see a change within PACKAGE_CACHE_MS).
+   * Callers get a copy they may modify.
    */
   async findPackage(ref: PackageRef): Promise<Package | null> {
     const key = cacheKey(ref);
     let pkg = this.cache.get(key);
     if (!pkg) {
+      const stamp = this.cache.stamp();
       const found = await this.packages.findOne({ where: { orgId: ref.orgId, type: ref.type, normalizedName: ref.normalizedName } });
       if (!found) return null;
-      this.cache.set(key, found);
+      this.cache.set(key, found, stamp);
       pkg = found;
     }
     return this.packages.create({ ...pkg, metadata: structuredClone(pkg.metadata) });
   }
 
-  /** Drops a package from the cache; for code that writes package rows itself. */
+  /** Drops a package from the cache of every node; for code that writes package rows itself. */
   forget(ref: PackageRef): void {
-    this.cache.delete(cacheKey(ref));
+    this.bus.drop(ROWS, cacheKey(ref));
   }
 
   listPackages(orgId: number, type?: PackageType): Promise<Package[]> {

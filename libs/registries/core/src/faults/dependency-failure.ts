@@ -46,7 +46,17 @@ const OUTAGE_CODES = new Set([
   'EIO',
 ]);
 
-const OUTAGE_MESSAGES = [/^Pool is closed/, /^Connection lost/, /Can't add new command when connection is in closed state/, /Queue limit reached/];
+const OUTAGE_MESSAGES = [
+  /^Pool is closed/,
+  /^Connection lost/,
+  /Can't add new command when connection is in closed state/,
+  /Queue limit reached/,
+  // ioredis, while Redis is unreachable
+  /^Connection is closed\.$/,
+  /^Stream isn't writeable and enableOfflineQueue options is false/,
+  /^Reached the max retries per request limit/,
+  /^Command timed out$/,
+];
 
 /** The driver-level error below TypeORM's wrappers (`driverError`) and `cause` chains. */
 function* layers(error: unknown): Iterable<{ code?: unknown; message?: unknown; errno?: unknown }> {
