@@ -6,7 +6,7 @@ import { AccessService } from './access/access.service';
 import { AUTH_OPTIONS, AuthOptions } from './auth-options';
 import { AuditService } from './audit/audit.service';
 import { InvalidationBus } from './cache/invalidation-bus';
-import { RedisInvalidationTransport } from './redis/redis-invalidation-transport';
+import { RedisInvalidationTransport, invalidationChannel } from './redis/redis-invalidation-transport';
 import { RedisLifecycle } from './redis/redis-lifecycle';
 import { RedisLink } from './redis/redis-link';
 import { REDIS_LINK } from './redis/redis-tokens';
@@ -51,7 +51,7 @@ export class AuthModule {
           inject: [REDIS_LINK],
           useFactory: (link: RedisLink | null) => {
             const logger = new Logger('InvalidationBus');
-            return new InvalidationBus(link ? new RedisInvalidationTransport(link) : undefined, (message) => logger.warn(message));
+            return new InvalidationBus(link ? new RedisInvalidationTransport(link, invalidationChannel(options.secret)) : undefined, (message) => logger.warn(message));
           },
         },
         RedisLifecycle,

@@ -1,8 +1,12 @@
+import { createHmac } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { InvalidationTransport } from '../cache/invalidation-bus';
 import type { RedisLink } from './redis-link';
 
-export const INVALIDATION_CHANNEL = 'packgate:invalidate';
+/** One channel per installation (derived from its secret), so installations may share a Redis. */
+export function invalidationChannel(secret: Buffer): string {
+  return `packgate:invalidate:${createHmac('sha256', secret).update('cache invalidation channel').digest('hex').slice(0, 16)}`;
+}
 /** A subscriber that does not answer a PING this fast is treated as deaf and reconnected. */
 const HEARTBEAT_MS = 1000;
 const HEARTBEAT_TIMEOUT_MS = 1500;
@@ -23,7 +27,7 @@ export class RedisInvalidationTransport implements InvalidationTransport {
 
   constructor(
     private readonly link: RedisLink,
-    private readonly channel = INVALIDATION_CHANNEL,
+    private readonly channel: string,
   ) {
     this.publisher = link.connection({ maxRetriesPerRequest: null });
   }
