@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import Redis from 'ioredis';
 import * as path from 'node:path';
 import { makeToken } from '../support/http';
 import { requireMysqlOrSkip, testDatabases } from '../support/databases';
@@ -141,6 +142,22 @@ const runs = testDatabases().includes('mysql');
     expect((await admin.patch('/api/v1/orgs/default/packages/pypi/cluster-pkg', { private: false })).status).toBe(200);
     await within(1000, 'B serves the now public package', async () => (await anonymousOnB()).status === 200);
     expect(await (await anonymousOnB()).text()).toContain('cluster_pkg-1.0.0');
+  });
+
+  it('counts failed passwords in Redis, across both nodes', async () => {
+    if (skipped) return;
+    const login = (node: { url: string }, password: string) =>
+      fetch(`${node.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) });
+    // PACKGATE_AUTH_MAX_FAILURES is 5 by default: three failures on A and two on B use it up.
+    for (const node of [nodeA(), nodeB(), nodeA(), nodeB(), nodeA()]) expect((await login(node, 'wrong-password')).status).toBe(401);
+    expect((await login(nodeB(), 'wrong-password')).status).toBe(429);
+    expect((await login(nodeA(), 'wrong-password')).status).toBe(429);
+    const client = new Redis(redis!.url);
+    try {
+      expect((await client.keys('packgate:throttle:*')).length).toBeGreaterThan(0);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('keeps no artifact bytes on either node\'s local disk (with S3)', () => {
