@@ -46,7 +46,7 @@ export class AppModule {
           maxTokenDays: config.maxTokenDays,
           publicUrl: () => config.publicUrl,
         }),
-        RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
+        RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds, blobStore: config.blobStore, minFreeDiskBytes: config.minFreeDiskBytes }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
         TrustedPublishingModule,

@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import type { BlobStoreSettings } from '@packgate/registries/core';
+import { parseBlobStore } from './blob-store-config';
 
 /** Settings read from the environment (README "Configuration"). */
 export interface PackgateConfig {
@@ -37,6 +39,8 @@ export interface PackgateConfig {
   shutdownSeconds: number;
   /** OIDC issuers trusted over plain http (PACKGATE_OIDC_INSECURE_ISSUERS, local testing only). */
   oidcInsecureIssuers: string[];
+  /** Where blobs live: the data directory or an S3 bucket (PACKGATE_BLOB_STORE, PACKGATE_S3_*). */
+  blobStore: BlobStoreSettings;
 }
 
 export class ConfigError extends Error {}
@@ -174,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     minFreeDiskBytes: Math.floor(parsePositive('PACKGATE_MIN_FREE_DISK_MB', env.PACKGATE_MIN_FREE_DISK_MB, 100) * 1024 * 1024),
     shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
     oidcInsecureIssuers: parseInsecureIssuers(env.PACKGATE_OIDC_INSECURE_ISSUERS),
+    blobStore: parseBlobStore(env, (message) => new ConfigError(message)),
   };
 }
 

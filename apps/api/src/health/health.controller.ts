@@ -2,6 +2,7 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BLOB_STORE, BlobStore } from '@packgate/registries/core';
 import { PACKGATE_CONFIG } from '../config/config.constants';
 import type { PackgateConfig } from '../config/config';
 import { packgateVersion } from '../config/version';
@@ -20,6 +21,7 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PACKGATE_CONFIG) private readonly config: PackgateConfig,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   @ApiExcludeEndpoint()
@@ -29,11 +31,11 @@ export class HealthController {
   }
 
   @ApiExcludeEndpoint()
-  /** Ready when the database answers and the data disk has at least PACKGATE_MIN_FREE_DISK_MB free. */
+  /** Ready when the database answers, the data disk has at least PACKGATE_MIN_FREE_DISK_MB free and the blob store is usable. */
   @Get('readyz')
-  async ready(): Promise<{ status: string; database: string; disk: string }> {
-    const [database, disk] = await Promise.all([this.databaseState(), diskState(this.config.dataDir, this.config.minFreeDiskBytes)]);
-    const report = { status: database === 'ok' && disk === 'ok' ? 'ok' : 'unavailable', database, disk };
+  async ready(): Promise<{ status: string; database: string; disk: string; blobs: string }> {
+    const [database, disk, blobs] = await Promise.all([this.databaseState(), diskState(this.config.dataDir, this.config.minFreeDiskBytes), this.blobs.checkReady?.() ?? 'ok']);
+    const report = { status: database === 'ok' && disk === 'ok' && blobs === 'ok' ? 'ok' : 'unavailable', database, disk, blobs };
     if (report.status !== 'ok') throw new ServiceUnavailableException(report);
     return report;
   }

@@ -9,6 +9,7 @@ import { PackageFile } from './entities/package-file.entity';
 import { PackageVersion } from './entities/package-version.entity';
 import { Package, PermissionMode } from './entities/package.entity';
 import { ConflictError, NotFoundError } from './errors';
+import { classifyDependencyFailure } from './faults/dependency-failure';
 import { isUniqueViolation, supportsRowLocks, withTransactionRetry } from './transaction-retry';
 import { BLOB_STORE, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
 
@@ -333,7 +334,8 @@ export class PackageService {
   async openFile(file: PackageFile, range?: ByteRange): Promise<Readable> {
     try {
       return await this.blobs.open(file.blobDigest, range);
-    } catch {
+    } catch (error) {
+      if (classifyDependencyFailure(error)) throw error;
       throw new NotFoundError(`content of ${file.filename} is missing from storage`);
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import { pipeline } from 'node:stream/promises';
-import { BLOB_STORE, BlobStore, ByteRange } from '@packgate/registries/core';
+import { BLOB_STORE, BlobStore, ByteRange, classifyDependencyFailure } from '@packgate/registries/core';
 import { OciError } from '../errors';
 import { parseDigest } from '../names';
 import { RepositoryService } from '../storage/repository.service';
@@ -45,7 +45,8 @@ export class BlobsHandler {
     let stream;
     try {
       stream = await this.store.open(digest, range && blob.size > 0 ? range : undefined);
-    } catch {
+    } catch (error) {
+      if (classifyDependencyFailure(error)) throw error;
       throw new OciError('BLOB_UNKNOWN', 'blob content is missing from storage', { digest });
     }
     await pipeline(stream, res).catch(() => undefined);
