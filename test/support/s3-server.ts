@@ -85,13 +85,17 @@ function multipartCompletion() {
   };
 }
 
-/** s3rver on a free loopback port with a temporary directory and one bucket created through the API. */
-export async function startS3(bucket = 'packgate-test'): Promise<TestS3> {
+/**
+ * s3rver on a free loopback port with a temporary directory and one bucket created through the API.
+ * `host` may be another loopback address (127.0.0.2) so that clients following a presigned redirect
+ * see another host, as with a real S3 endpoint, and drop their Packgate credentials.
+ */
+export async function startS3(bucket = 'packgate-test', host = '127.0.0.1'): Promise<TestS3> {
   const directory = mkdtempSync(path.join(tmpdir(), 'packgate-s3-'));
   let port = 0;
   let server: { run(): Promise<AddressInfo>; close(): Promise<void>; httpServer?: Server; middleware: unknown[] } | undefined;
   const run = async () => {
-    server = new S3rver({ port, address: '127.0.0.1', silent: true, directory });
+    server = new S3rver({ port, address: host, silent: true, directory });
     // Before the router (the last middleware), after the XML encoder and the vhost resolution.
     server!.middleware.splice(server!.middleware.length - 1, 0, multipartCompletion());
     port = (await server!.run()).port;
@@ -104,7 +108,7 @@ export async function startS3(bucket = 'packgate-test'): Promise<TestS3> {
     server = undefined;
   };
   await run();
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `http://${host}:${port}`;
   const client = () => new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   const admin = client();
   await admin.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -15,6 +15,7 @@ export * from './faults/dependency-failure';
 export * from './json-depth';
 export * from './transaction-retry';
 export * from './http/answer-after-drain';
+export * from './http/answer-redirect';
 export * from './gc/blob-references';
 export * from './gc/garbage-collector.service';
 export * from './access/package-refusal';

@@ -331,6 +331,12 @@ export class PackageService {
     });
   }
 
+  /** A presigned URL to answer a download with (S3 redirect mode), or null to stream. After the access check only. */
+  async downloadUrl(file: PackageFile): Promise<string | null> {
+    if (file.size === 0 || !this.blobs.downloadUrl) return null;
+    return this.blobs.downloadUrl(file.blobDigest);
+  }
+
   async openFile(file: PackageFile, range?: ByteRange): Promise<Readable> {
     try {
       return await this.blobs.open(file.blobDigest, range);

@@ -147,7 +147,7 @@ export class S3BlobStore implements BlobStore {
 
   async touchStaged(id: string): Promise<void> {
     if (!isStagingId(id)) return;
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.keys.touched(id), Body: '' })).catch(noop);
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.keys.touched(id), Body: new Uint8Array(0), ContentLength: 0 })).catch(noop);
   }
 
   async discardStaged(id: string): Promise<void> {
