@@ -47,7 +47,7 @@ export class AppModule {
           publicUrl: () => config.publicUrl,
           redisUrl: config.redisUrl,
         }),
-        RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
+        RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds, blobStore: config.blobStore, minFreeDiskBytes: config.minFreeDiskBytes }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
         TrustedPublishingModule,

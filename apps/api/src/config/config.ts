@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import type { BlobStoreSettings } from '@packgate/registries/core';
+import { parseBlobStore } from './blob-store-config';
 
 /** Settings read from the environment (README "Configuration"). */
 export interface PackgateConfig {
@@ -39,6 +41,8 @@ export interface PackgateConfig {
   oidcInsecureIssuers: string[];
   /** Redis for cache invalidations across nodes and throttle counters (PACKGATE_REDIS_URL); none when undefined. */
   redisUrl?: string;
+  /** Where blobs live: the data directory or an S3 bucket (PACKGATE_BLOB_STORE, PACKGATE_S3_*). */
+  blobStore: BlobStoreSettings;
 }
 
 export class ConfigError extends Error {}
@@ -189,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
     oidcInsecureIssuers: parseInsecureIssuers(env.PACKGATE_OIDC_INSECURE_ISSUERS),
     redisUrl: parseRedisUrl(env.PACKGATE_REDIS_URL),
+    blobStore: parseBlobStore(env, (message) => new ConfigError(message)),
   };
 }
 

@@ -9,6 +9,7 @@ import { PackageFile } from './entities/package-file.entity';
 import { PackageVersion } from './entities/package-version.entity';
 import { Package, PermissionMode } from './entities/package.entity';
 import { ConflictError, NotFoundError } from './errors';
+import { classifyDependencyFailure } from './faults/dependency-failure';
 import { isUniqueViolation, supportsRowLocks, withTransactionRetry } from './transaction-retry';
 import { BLOB_STORE, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
 
@@ -336,10 +337,17 @@ export class PackageService {
     });
   }
 
+  /** A presigned URL to answer a download with (S3 redirect mode), or null to stream. After the access check only. */
+  async downloadUrl(file: PackageFile): Promise<string | null> {
+    if (file.size === 0 || !this.blobs.downloadUrl) return null;
+    return this.blobs.downloadUrl(file.blobDigest);
+  }
+
   async openFile(file: PackageFile, range?: ByteRange): Promise<Readable> {
     try {
       return await this.blobs.open(file.blobDigest, range);
-    } catch {
+    } catch (error) {
+      if (classifyDependencyFailure(error)) throw error;
       throw new NotFoundError(`content of ${file.filename} is missing from storage`);
     }
   }

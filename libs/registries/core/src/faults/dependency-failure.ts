@@ -44,6 +44,8 @@ const OUTAGE_CODES = new Set([
   'EMFILE',
   'ENFILE',
   'EIO',
+  // blob storage (S3) unreachable or refusing: storage/s3/s3-errors.ts
+  'BLOB_STORE_UNAVAILABLE',
 ]);
 
 const OUTAGE_MESSAGES = [
