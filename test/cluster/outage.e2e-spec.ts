@@ -49,7 +49,7 @@ class Load {
  * suite cuts, and Redis is a redis-server of its own that it kills and restarts.
  */
 const runs = testDatabases().includes('mysql');
-(runs ? describe : describe.skip)('Redis and MariaDB outages on two nodes [mysql]', () => {
+(runs ? describe : describe.skip)(`Redis and MariaDB outages on two nodes [mysql]${runs ? '' : ' (skipped: SQLite is one process\'s database; several nodes need MariaDB)'}`, () => {
   let redis: TestRedis | undefined;
   let proxy: CuttableProxy | undefined;
   let storage: ClusterStorage | undefined;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ApiClient } from '../support/http';
 import { createMysqlDatabase, dropMysqlDatabase } from '../support/databases';
+import { S3RVER_CREDENTIALS, TestS3, startS3 } from '../support/s3-server';
 import { SpawnedServer, freePort, spawnServer, spawnedAdminPassword } from '../support/spawned-server';
 import type { TestServer } from '../support/server';
 
@@ -18,8 +19,10 @@ export interface ClusterStorage {
   kind: ClusterStorageKind;
   /** The data directory and blob-store environment of node `index`. */
   node(index: number): { dataDir: string; env: Record<string, string> };
-  /** Files under the nodes' data directories that hold artifact bytes (blobs or staging). */
+  /** Files under the nodes' data directories that may hold artifact bytes (blobs, staging, anything large). */
   artifactFilesOnDisk(): string[];
+  /** The S3 server (kind 's3'). */
+  s3?: TestS3;
   remove(): Promise<void>;
 }
 
@@ -31,29 +34,18 @@ export async function startStorage(kind: ClusterStorageKind): Promise<ClusterSto
     if (!dataDirs.includes(dir)) dataDirs.push(dir);
     return dir;
   };
-  let s3: { close(): Promise<void> } | undefined;
+  let s3: TestS3 | undefined;
   let s3Env: Record<string, string> = {};
   if (kind === 's3') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const S3rver = require('s3rver');
-    const bucket = 'packgate-cluster';
-    const server = new S3rver({ port: await freePort(), address: '127.0.0.1', silent: true, directory: path.join(root, 's3'), configureBuckets: [{ name: bucket }] });
-    const { port } = (await server.run()) as { port: number };
-    s3 = server;
-    s3Env = {
-      PACKGATE_BLOB_STORE: 's3',
-      PACKGATE_S3_BUCKET: bucket,
-      PACKGATE_S3_ENDPOINT: `http://127.0.0.1:${port}`,
-      PACKGATE_S3_FORCE_PATH_STYLE: 'true',
-      PACKGATE_S3_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    };
+    s3 = await startS3('packgate-cluster');
+    s3Env = s3.env({ PACKGATE_S3_REGION: 'us-east-1', ...S3RVER_CREDENTIALS });
   }
   return {
     kind,
+    s3,
     node: (index) => ({ dataDir: dataDir(index), env: s3Env }),
-    artifactFilesOnDisk: () => dataDirs.flatMap((dir) => filesUnder(path.join(dir, 'blobs'))),
+    // Anything but the data directory's small bookkeeping files (the S3 store writes nothing here).
+    artifactFilesOnDisk: () => dataDirs.flatMap((dir) => filesUnder(dir)).filter((file) => statSync(file).size > 1024 || file.includes(`${path.sep}blobs${path.sep}`)),
     async remove() {
       await s3?.close();
       rmSync(root, { recursive: true, force: true });

@@ -12,8 +12,8 @@ import { Cluster, ClusterStorage, ClusterStorageKind, adminClient, clusterDataba
 
 jest.setTimeout(300_000);
 
-/** The blob storage the two nodes share: flip to 's3' once the S3 blob store is on this branch. */
-const STORAGE: ClusterStorageKind = (process.env.PACKGATE_CLUSTER_STORAGE as ClusterStorageKind | undefined) ?? 'shared-dir';
+/** The blob storage the two nodes share (PACKGATE_CLUSTER_STORAGE=shared-dir runs the same steps on one shared data directory). */
+const STORAGE: ClusterStorageKind = (process.env.PACKGATE_CLUSTER_STORAGE as ClusterStorageKind | undefined) ?? 's3';
 
 /**
  * Two Packgate processes behind no load balancer at all: every step is sent to a chosen node, so
@@ -22,7 +22,7 @@ const STORAGE: ClusterStorageKind = (process.env.PACKGATE_CLUSTER_STORAGE as Clu
  * MariaDB only: SQLite is a single-node database (one file, one writer process).
  */
 const runs = testDatabases().includes('mysql');
-(runs ? describe : describe.skip)('two nodes: shared MariaDB, Redis and blob storage [mysql]', () => {
+(runs ? describe : describe.skip)(`two nodes: shared MariaDB, Redis and blob storage [mysql]${runs ? '' : ' (skipped: SQLite is one process\'s database; several nodes need MariaDB)'}`, () => {
   let redis: TestRedis | undefined;
   let storage: ClusterStorage | undefined;
   let database: Awaited<ReturnType<typeof clusterDatabase>> | undefined;
@@ -163,5 +163,7 @@ const runs = testDatabases().includes('mysql');
   it('keeps no artifact bytes on either node\'s local disk (with S3)', () => {
     if (skipped || storage!.kind !== 's3') return;
     expect(storage!.artifactFilesOnDisk()).toEqual([]);
+    // …while the bucket holds them (s3rver keeps objects as files in its own directory).
+    expect(JSON.stringify(readdirSync(storage!.s3!.directory, { recursive: true }))).toMatch(/packgate-cluster/);
   });
 });
