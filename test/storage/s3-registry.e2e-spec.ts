@@ -183,6 +183,7 @@ forEachDatabase('Blob storage on S3', (database) => {
       const pushed = await docker.request('POST', `/v2/default/s3-app/blobs/uploads/?digest=${digestOf('during outage')}`, { body: 'during outage', headers: { 'content-type': 'application/octet-stream' } });
       expect(pushed.status).toBe(503);
 
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(200);
       const ready = await fetch(`${server.url}/readyz`);
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ blobs: 'unreachable' });
@@ -252,6 +253,9 @@ forEachDatabase('Blob storage on S3 with presigned redirects', (database) => {
     const tarball = await fetch(`${server.url}/default/npm/redirect-lib/-/redirect-lib-1.0.0.tgz`, { headers: { authorization: `Bearer ${token}` }, redirect: 'manual' });
     expect(tarball.status).toBe(307);
     expect(isPresigned(tarball.headers.get('location'))).toBe(true);
+    const anonymous = await fetch(`${server.url}/default/npm/redirect-lib/-/redirect-lib-1.0.0.tgz`, { redirect: 'manual' });
+    expect([401, 404]).toContain(anonymous.status);
+    expect(anonymous.headers.get('location')).toBeNull();
     const project = npm.makeProject();
     const installed = await npm.run(['install', 'redirect-lib@1.0.0'], { cwd: project });
     expect(installed.stderr).not.toMatch(/ERR!/);
@@ -269,6 +273,9 @@ forEachDatabase('Blob storage on S3 with presigned redirects', (database) => {
     expect(blob.status).toBe(307);
     expect(isPresigned(blob.headers.get('location'))).toBe(true);
     expect((await docker.request('HEAD', `/v2/default/redirect-app/blobs/${layer}`)).status).toBe(200);
+    const anonymous = await fetch(`${server.url}/v2/default/redirect-app/blobs/${layer}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('location')).toBeNull();
     const out = path.join(work.dir, 'pulled');
     const pulled = await run('skopeo', ['copy', '--src-creds', `${alice.username}:${alice.password}`, '--src-tls-verify=false', `docker://${server.host}/default/redirect-app:v1`, `oci:${out}:v1`]);
     expect(pulled.stderr).toBe('');
