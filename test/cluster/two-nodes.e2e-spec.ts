@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import Redis from 'ioredis';
 import * as path from 'node:path';
-import { makeToken } from '../support/http';
+import { ApiClient, makeToken } from '../support/http';
 import { requireMysqlOrSkip, testDatabases } from '../support/databases';
 import { TestRedis } from '../support/redis-server';
 import { RegistryClient, digestOf } from '../docker/support/registry-client';
 import { buildImageLayout, mustRun, tempDir } from '../docker/support/tools';
-import { buildDist, indexUrl, pipInstall, twineUpload } from '../pypi/support/clients';
+import { basicAuth, buildDist, indexUrl, pipInstall, twineUpload } from '../pypi/support/clients';
 import { Cluster, ClusterStorage, ClusterStorageKind, adminClient, clusterDatabase, startCluster, startStorage, within } from './support';
 
 jest.setTimeout(300_000);
@@ -142,6 +142,47 @@ const runs = testDatabases().includes('mysql');
     expect((await admin.patch('/api/v1/orgs/default/packages/pypi/cluster-pkg', { private: false })).status).toBe(200);
     await within(1000, 'B serves the now public package', async () => (await anonymousOnB()).status === 200);
     expect(await (await anonymousOnB()).text()).toContain('cluster_pkg-1.0.0');
+  });
+
+  it('two chunks for the same offset sent to A and B at once: exactly one is taken', async () => {
+    if (skipped) return;
+    const token = (await makeToken(await adminClient(nodeA()), ['docker:read', 'docker:write'])).token;
+    const onA = new RegistryClient(nodeA().url, { username: '__token__', password: token });
+    const onB = new RegistryClient(nodeB().url, { username: '__token__', password: token });
+    const opened = await onA.request('POST', '/v2/default/cluster-race/blobs/uploads/');
+    expect(opened.status).toBe(202);
+    const location = new URL(opened.headers.get('location')!, nodeA().url);
+    const uploadPath = location.pathname + location.search;
+    await onB.request('GET', uploadPath); // B's registry token in hand
+    const contents = [randomBytes(256 * 1024), randomBytes(256 * 1024)];
+    const headers = { 'content-type': 'application/octet-stream', 'content-range': `0-${contents[0].length - 1}` };
+    const answers = await Promise.all([onA.request('PATCH', uploadPath, { body: contents[0], headers }), onB.request('PATCH', uploadPath, { body: contents[1], headers })]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([202, 416]);
+    const winner = contents[answers.findIndex((answer) => answer.status === 202)];
+    const separator = uploadPath.includes('?') ? '&' : '?';
+    expect((await onB.request('PUT', `${uploadPath}${separator}digest=${digestOf(winner)}`)).status).toBe(201);
+    const fetched = await onA.request('GET', `/v2/default/cluster-race/blobs/${digestOf(winner)}`);
+    expect(fetched.body.equals(winner)).toBe(true);
+  });
+
+  it('a user disabled on A is refused by B within 1 s, and so are their tokens', async () => {
+    if (skipped) return;
+    const admin = await adminClient(nodeA());
+    const created = await admin.post('/api/v1/users', { username: 'cluster-dev', password: 'cluster-dev-password-1' });
+    expect(created.status).toBe(201);
+    expect((await admin.put('/api/v1/orgs/default/members/cluster-dev', { roles: ['dashboard', 'pypi:read'] })).status).toBe(200);
+    const dev = new ApiClient(nodeA().url);
+    expect((await dev.request('POST', '/api/v1/auth/login', { username: 'cluster-dev', password: 'cluster-dev-password-1' })).status).toBe(200);
+    const devToken = (await makeToken(dev, ['pypi:read'])).token;
+    const simpleOnB = (authorization: string) => fetch(`${nodeB().url}/default/pypi/simple/`, { headers: { authorization } });
+    const password = basicAuth('cluster-dev', 'cluster-dev-password-1');
+    const token = basicAuth('__token__', devToken);
+    for (const credential of [password, token, password, token]) {
+      const answer = await simpleOnB(credential);
+      expect(`${answer.status} ${await answer.text()}`).toMatch(/^200 /);
+    }
+    expect((await admin.patch('/api/v1/users/cluster-dev', { disabled: true })).status).toBe(200);
+    await within(1000, 'B refuses the disabled user', async () => (await simpleOnB(password)).status === 401 && (await simpleOnB(token)).status === 401);
   });
 
   it('counts failed passwords in Redis, across both nodes', async () => {
