@@ -51,7 +51,7 @@ export class AuthModule {
           inject: [REDIS_LINK],
           useFactory: (link: RedisLink | null) => {
             const logger = new Logger('InvalidationBus');
-            return new InvalidationBus(link ? new RedisInvalidationTransport(link, invalidationChannel(options.secret)) : undefined, (message) => logger.warn(message));
+            return new InvalidationBus(link ? new RedisInvalidationTransport(link, invalidationChannel(options.secret)) : undefined, (message, level) => (level === 'warn' ? logger.warn(message) : logger.log(message)));
           },
         },
         RedisLifecycle,

@@ -42,10 +42,11 @@ export class InvalidationBus {
   private readonly caches = new Set<GuardedCache>();
   private readonly origin = randomUUID();
   private listening: boolean;
+  private everHeard = false;
 
   constructor(
     private readonly transport?: InvalidationTransport,
-    private readonly log: (message: string) => void = () => undefined,
+    private readonly log: (message: string, level: 'info' | 'warn') => void = () => undefined,
   ) {
     this.listening = transport === undefined;
     transport?.listen(
@@ -106,7 +107,7 @@ export class InvalidationBus {
     try {
       apply(envelope.p);
     } catch (error) {
-      this.log(`invalidation ${envelope.t} failed: ${(error as Error).message}`);
+      this.log(`invalidation ${envelope.t} failed: ${(error as Error).message}`, 'warn');
     }
   }
 
@@ -117,6 +118,8 @@ export class InvalidationBus {
       if (heard) cache.resume();
       else cache.suspend();
     }
-    this.log(heard ? 'cache invalidations are heard again: caches resumed from empty' : 'cache invalidations cannot be heard: caches bypassed until they can');
+    if (heard && !this.everHeard) this.log('listening for cache invalidations from other nodes', 'info');
+    else this.log(heard ? 'cache invalidations are heard again: caches resumed from empty' : 'cache invalidations cannot be heard: caches bypassed until they can', 'warn');
+    if (heard) this.everHeard = true;
   }
 }
