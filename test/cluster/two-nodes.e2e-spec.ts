@@ -185,6 +185,26 @@ const runs = testDatabases().includes('mysql');
     await within(1000, 'B refuses the disabled user', async () => (await simpleOnB(password)).status === 401 && (await simpleOnB(token)).status === 401);
   });
 
+  it('a member removed on A loses their token on B within 1 s', async () => {
+    if (skipped) return;
+    const admin = await adminClient(nodeA());
+    expect((await admin.post('/api/v1/users', { username: 'cluster-ops', password: 'cluster-ops-password-1' })).status).toBe(201);
+    expect((await admin.put('/api/v1/orgs/default/members/cluster-ops', { roles: ['dashboard', 'pypi:read'] })).status).toBe(200);
+    const ops = new ApiClient(nodeA().url);
+    expect((await ops.request('POST', '/api/v1/auth/login', { username: 'cluster-ops', password: 'cluster-ops-password-1' })).status).toBe(200);
+    const opsToken = basicAuth('__token__', (await makeToken(ops, ['pypi:read'])).token);
+    // A private project: only members with pypi:read see it.
+    const uploader = (await makeToken(admin, ['pypi:write'])).token;
+    const dist = await buildDist('cluster-private', '1.0.0');
+    expect((await twineUpload(nodeA().asTestServer(), [dist.wheel], '__token__', uploader)).code).toBe(0);
+    const simpleOnB = () => fetch(`${nodeB().url}/default/pypi/simple/cluster-private/`, { headers: { authorization: opsToken } });
+    expect((await simpleOnB()).status).toBe(200);
+    expect((await simpleOnB()).status).toBe(200); // B has the membership cached now
+    expect((await admin.delete('/api/v1/orgs/default/members/cluster-ops')).status).toBe(204);
+    await within(1000, 'B refuses the removed member\'s token', async () => (await simpleOnB()).status !== 200);
+    expect([401, 403, 404]).toContain((await simpleOnB()).status);
+  });
+
   it('counts failed passwords in Redis, across both nodes', async () => {
     if (skipped) return;
     const login = (node: { url: string }, password: string) =>
