@@ -219,4 +219,42 @@ async function bestOfRounds(sides, metric = 'rps') {
 /** The header line naming the rows measured with bestOfRounds. */
 const bestOfNote = (what) => `${what}: best of ${ROUNDS} rounds of ${ROUND_SECONDS} s each, Packgate and reference measured alternately`;
 
-module.exports = { ROOT, DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate, startPlainFileServer, startNginx, startReferenceFileServer, targetRow, rest, measure, downloadRate, bestOfRounds, bestOfNote };
+/** Peak VmRSS (bytes) of process `pid` while `action` runs, sampled every 20 ms, with the action's result. */
+async function peakRss(pid, action) {
+  const read = () => {
+    try {
+      return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+    } catch {
+      return 0;
+    }
+  };
+  let peak = read();
+  const before = peak;
+  const timer = setInterval(() => (peak = Math.max(peak, read())), 20);
+  try {
+    const result = await action();
+    return { peak: Math.max(peak, read()), before, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * s3rver (the npm S3-compatible test server) in its own process on a free loopback port, storing in
+ * `dir`, with `bucket` created; credentials S3RVER/S3RVER.
+ */
+async function startS3rver(dir, bucket) {
+  const port = await freePort();
+  const script = `
+    const S3rver = require('s3rver');
+    new S3rver({ port: ${port}, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(dir)}, configureBuckets: [{ name: ${JSON.stringify(bucket)} }] })
+      .run().then(() => process.stdout.write('ready\\n'));`;
+  const child = spawn(process.execPath, ['-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
+  });
+  return { child, endpoint: `http://127.0.0.1:${port}` };
+}
+
+module.exports = { peakRss, startS3rver, ROOT, DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate, startPlainFileServer, startNginx, startReferenceFileServer, targetRow, rest, measure, downloadRate, bestOfRounds, bestOfNote };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Server, Socket, connect, createServer } from 'node:net';
+import { CuttableProxy } from '../support/cuttable-proxy';
 import { ApiClient, makeToken } from '../support/http';
 import { MYSQL_ADMIN_URL, createMysqlDatabase, dropMysqlDatabase, requireMysqlOrSkip } from '../support/databases';
 import { TestServer, startServer } from '../support/server';
@@ -8,37 +8,6 @@ import { RegistryClient } from '../docker/support/registry-client';
 import { basicAuth } from '../pypi/support/clients';
 
 jest.setTimeout(120_000);
-
-/** A TCP proxy in front of MariaDB that the test can cut (connections dropped, new ones refused) and restore. */
-class CuttableProxy {
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly target: { host: string; port: number }) {}
-
-  async open(): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(this.target.port, this.target.host);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  async cut(): Promise<void> {
-    const closed = new Promise((resolve) => this.server!.close(resolve));
-    for (const socket of this.sockets) socket.destroy();
-    await closed;
-  }
-}
 
 /**
  * MariaDB unreachable: every format answers 503 with Retry-After in its own error format (never

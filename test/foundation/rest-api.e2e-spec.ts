@@ -254,7 +254,7 @@ forEachDatabase('REST API and tokens', (database) => {
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/auth/login', '/api/v1/orgs/{org}/tokens', '/api/v1/orgs/{org}/tokens/{id}/rotate', '/api/v1/orgs/{org}/packages/{type}/{name}', '/api/v1/tokens/inspect']));
     expect(doc.body.components.securitySchemes).toHaveProperty('bearer');
     expect((await anon.get('/healthz')).status).toBe(200);
-    expect((await anon.get('/readyz')).body).toEqual({ status: 'ok', database: 'ok', disk: 'ok' });
+    expect((await anon.get('/readyz')).body).toEqual({ status: 'ok', database: 'ok', disk: 'ok', blobs: 'ok' });
     const metrics = await anon.get('/metrics');
     expect(metrics.text).toContain('packgate_http_requests_total');
     expect(metrics.text).toContain('packgate_auth_failures_total');

@@ -16,6 +16,8 @@ export interface AuthOptions {
   hashing: { concurrency: number; maxWaiting: number };
   /** Longest token lifetime, in days, for everyone but installation admins (PACKGATE_MAX_TOKEN_DAYS). */
   maxTokenDays: number;
+  /** Redis (PACKGATE_REDIS_URL): cache invalidations reach every node, throttle counters live there. */
+  redisUrl?: string;
   /** The server's public URL (read per request: tests learn the port after start); its origin counts as same-origin. */
   publicUrl?: () => string;
 }

@@ -1,10 +1,15 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessService } from './access/access.service';
 import { AUTH_OPTIONS, AuthOptions } from './auth-options';
 import { AuditService } from './audit/audit.service';
+import { InvalidationBus } from './cache/invalidation-bus';
+import { RedisInvalidationTransport, invalidationChannel } from './redis/redis-invalidation-transport';
+import { RedisLifecycle } from './redis/redis-lifecycle';
+import { RedisLink } from './redis/redis-link';
+import { REDIS_LINK } from './redis/redis-tokens';
 import { AccessToken, AuditEvent, Membership, Organization, Session, User } from './entities';
 import { AuthGroupGuard } from './guards/auth-group.guard';
 import { PermissionGuard } from './guards/permission.guard';
@@ -21,6 +26,7 @@ import { LinkTokenStrategy } from './strategies/link-token.strategy';
 import { SessionStrategy } from './strategies/session.strategy';
 import { AuthThrottle } from './throttle/auth-throttle.entity';
 import { AuthThrottleService, LimiterFactory, THROTTLE_LIMITER_FACTORY } from './throttle/auth-throttle.service';
+import { redisLimiterFactory } from './throttle/redis-rate-limiter';
 import { TypeOrmRateLimiter } from './throttle/typeorm-rate-limiter';
 import { TokenService } from './tokens/token.service';
 
@@ -39,8 +45,25 @@ export class AuthModule {
       imports: [DiscoveryModule, TypeOrmModule.forFeature([Organization, User, Membership, AccessToken, Session, AuditEvent, AuthThrottle])],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
-        // Counters in the database; a shared store (e.g. RateLimiterRedis) can replace this factory.
-        { provide: THROTTLE_LIMITER_FACTORY, inject: [DataSource], useFactory: (dataSource: DataSource): LimiterFactory => (limiter) => new TypeOrmRateLimiter(limiter, dataSource) },
+        { provide: REDIS_LINK, useFactory: () => (options.redisUrl ? new RedisLink(options.redisUrl) : null) },
+        {
+          provide: InvalidationBus,
+          inject: [REDIS_LINK],
+          useFactory: (link: RedisLink | null) => {
+            const logger = new Logger('InvalidationBus');
+            return new InvalidationBus(link ? new RedisInvalidationTransport(link, invalidationChannel(options.secret)) : undefined, (message, level) => (level === 'warn' ? logger.warn(message) : logger.log(message)));
+          },
+        },
+        RedisLifecycle,
+        // Counters in Redis when configured (the database while it is unreachable), else in the database.
+        {
+          provide: THROTTLE_LIMITER_FACTORY,
+          inject: [DataSource, REDIS_LINK],
+          useFactory: (dataSource: DataSource, link: RedisLink | null): LimiterFactory => {
+            const inDatabase: LimiterFactory = (limiter) => new TypeOrmRateLimiter(limiter, dataSource);
+            return link ? redisLimiterFactory(link, inDatabase) : inDatabase;
+          },
+        },
         ...SERVICES,
         BearerTokenStrategy,
         BasicTokenStrategy,
@@ -51,7 +74,7 @@ export class AuthModule {
         { provide: APP_GUARD, useClass: AuthGroupGuard },
         { provide: APP_GUARD, useClass: PermissionGuard },
       ],
-      exports: [AUTH_OPTIONS, ...SERVICES, TypeOrmModule],
+      exports: [AUTH_OPTIONS, REDIS_LINK, InvalidationBus, ...SERVICES, TypeOrmModule],
     };
   }
 }

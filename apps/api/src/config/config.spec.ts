@@ -69,4 +69,12 @@ describe('PACKGATE_OIDC_INSECURE_ISSUERS', () => {
     expect(loadConfig({ PACKGATE_OIDC_INSECURE_ISSUERS: 'http://127.0.0.1:9000/, http://oidc.test' }).oidcInsecureIssuers).toEqual(['http://127.0.0.1:9000', 'http://oidc.test']);
     expect(() => loadConfig({ PACKGATE_OIDC_INSECURE_ISSUERS: 'not a url' })).toThrow(/PACKGATE_OIDC_INSECURE_ISSUERS/);
   });
+
+  it('reads PACKGATE_REDIS_URL (optional) and never echoes it in errors', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ PACKGATE_REDIS_URL: 'redis://:pw@10.0.0.5:6379/2' }).redisUrl).toBe('redis://:pw@10.0.0.5:6379/2');
+    expect(loadConfig({ PACKGATE_REDIS_URL: 'rediss://cache.example.com' }).redisUrl).toBe('rediss://cache.example.com');
+    expect(() => loadConfig({ PACKGATE_REDIS_URL: 'http://:topsecret@x' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PACKGATE_REDIS_URL: 'http://:topsecret@x' })).not.toThrow(/topsecret/);
+  });
 });

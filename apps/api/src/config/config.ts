@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
+import type { BlobStoreSettings } from '@packgate/registries/core';
+import { parseBlobStore } from './blob-store-config';
 
 /** Settings read from the environment (README "Configuration"). */
 export interface PackgateConfig {
@@ -37,6 +39,10 @@ export interface PackgateConfig {
   shutdownSeconds: number;
   /** OIDC issuers trusted over plain http (PACKGATE_OIDC_INSECURE_ISSUERS, local testing only). */
   oidcInsecureIssuers: string[];
+  /** Redis for cache invalidations across nodes and throttle counters (PACKGATE_REDIS_URL); none when undefined. */
+  redisUrl?: string;
+  /** Where blobs live: the data directory or an S3 bucket (PACKGATE_BLOB_STORE, PACKGATE_S3_*). */
+  blobStore: BlobStoreSettings;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +145,18 @@ function parseInsecureIssuers(value: string | undefined): string[] {
   });
 }
 
+function parseRedisUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new ConfigError('PACKGATE_REDIS_URL must be a redis:// or rediss:// URL');
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError('PACKGATE_REDIS_URL must be a redis:// or rediss:// URL');
+  return value.trim();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig {
   const port = parsePort(env.PORT);
   const dataDir = path.resolve(env.PACKGATE_DATA_DIR || './data');
@@ -174,6 +192,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     minFreeDiskBytes: Math.floor(parsePositive('PACKGATE_MIN_FREE_DISK_MB', env.PACKGATE_MIN_FREE_DISK_MB, 100) * 1024 * 1024),
     shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
     oidcInsecureIssuers: parseInsecureIssuers(env.PACKGATE_OIDC_INSECURE_ISSUERS),
+    redisUrl: parseRedisUrl(env.PACKGATE_REDIS_URL),
+    blobStore: parseBlobStore(env, (message) => new ConfigError(message)),
   };
 }
 

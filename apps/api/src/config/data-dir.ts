@@ -13,7 +13,7 @@ const PRIVATE_FILE = 0o600;
 export function protectDataDir(config: PackgateConfig): void {
   process.umask(0o077);
   ensurePrivateDir(config.dataDir);
-  ensurePrivateDir(path.join(config.dataDir, 'blobs'));
+  if (config.blobStore.kind === 'fs') ensurePrivateDir(path.join(config.dataDir, 'blobs'));
   tighten(path.join(config.dataDir, 'secret'), PRIVATE_FILE);
   if (config.database.kind === 'sqlite') {
     const file = config.database.file;

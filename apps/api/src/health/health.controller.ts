@@ -2,6 +2,8 @@ import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/co
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { InvalidationBus, REDIS_LINK, type RedisLink } from '@packgate/auth';
+import { BLOB_STORE, BlobStore } from '@packgate/registries/core';
 import { PACKGATE_CONFIG } from '../config/config.constants';
 import type { PackgateConfig } from '../config/config';
 import { packgateVersion } from '../config/version';
@@ -20,6 +22,9 @@ export class HealthController {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(PACKGATE_CONFIG) private readonly config: PackgateConfig,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(REDIS_LINK) private readonly redis: RedisLink | null,
+    private readonly invalidations: InvalidationBus,
   ) {}
 
   @ApiExcludeEndpoint()
@@ -29,13 +34,30 @@ export class HealthController {
   }
 
   @ApiExcludeEndpoint()
-  /** Ready when the database answers and the data disk has at least PACKGATE_MIN_FREE_DISK_MB free. */
+  /**
+   * Ready when the database answers, the data disk has at least PACKGATE_MIN_FREE_DISK_MB free, the
+   * blob store is usable and, with PACKGATE_REDIS_URL, Redis answers and this node hears the other
+   * nodes' invalidations.
+   */
   @Get('readyz')
-  async ready(): Promise<{ status: string; database: string; disk: string }> {
-    const [database, disk] = await Promise.all([this.databaseState(), diskState(this.config.dataDir, this.config.minFreeDiskBytes)]);
-    const report = { status: database === 'ok' && disk === 'ok' ? 'ok' : 'unavailable', database, disk };
+  async ready(): Promise<{ status: string; database: string; disk: string; blobs: string; redis?: string }> {
+    const [database, disk, blobs, redis] = await Promise.all([
+      this.databaseState(),
+      diskState(this.config.dataDir, this.config.minFreeDiskBytes),
+      this.blobs.checkReady?.() ?? 'ok',
+      this.redisState(),
+    ]);
+    const healthy = database === 'ok' && disk === 'ok' && blobs === 'ok' && (redis === undefined || redis === 'ok');
+    const report = { status: healthy ? 'ok' : 'unavailable', database, disk, blobs, ...(redis === undefined ? {} : { redis }) };
     if (report.status !== 'ok') throw new ServiceUnavailableException(report);
     return report;
+  }
+
+  /** Undefined without PACKGATE_REDIS_URL. */
+  private async redisState(): Promise<string | undefined> {
+    if (!this.redis) return undefined;
+    if (!(await this.redis.reachable())) return 'unreachable';
+    return this.invalidations.hearing ? 'ok' : 'subscribing';
   }
 
   private async databaseState(): Promise<string> {

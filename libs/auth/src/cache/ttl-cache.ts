@@ -20,10 +20,16 @@ const NOTHING = Symbol('cached nothing');
  * An in-process LRU cache with a time-to-live, explicit invalidation and a budget. `ttlMs` ≤ 0 turns
  * the cache off (set is a no-op); `Infinity` keeps entries until evicted. Entries are only returned
  * within their TTL from `set` (reads do not extend it).
+ *
+ * A value read from the database while an invalidation arrived may already be stale: callers take a
+ * `stamp()` before reading and pass it to `set`, which then stores nothing if anything was dropped
+ * since. While `suspend`ed (its invalidations cannot be heard) the cache holds and returns nothing.
  */
 export class TtlCache<K, V> {
   private readonly lru: LRUCache<NonNullable<K>, object>;
   private readonly enabled: boolean;
+  private suspended = false;
+  private generation = 0;
 
   constructor(ttlMs: number, budget: number | CacheBudget<K, V> = 10_000) {
     const options: CacheBudget<K, V> = typeof budget === 'number' ? { maxEntries: budget } : budget;
@@ -47,28 +53,50 @@ export class TtlCache<K, V> {
   }
 
   get(key: K): V | undefined {
+    if (this.suspended) return undefined;
     const value = this.lru.get(key as NonNullable<K>);
     return value === undefined ? undefined : unwrap<V>(value);
   }
 
-  set(key: K, value: V): void {
-    if (!this.enabled) return;
+  /** A marker for `set`: the value about to be read is stored only if nothing is dropped meanwhile. */
+  stamp(): number {
+    return this.generation;
+  }
+
+  set(key: K, value: V, stamp?: number): void {
+    if (!this.enabled || this.suspended) return;
+    if (stamp !== undefined && stamp !== this.generation) return;
     if (value === undefined) this.lru.delete(key as NonNullable<K>);
     else this.lru.set(key as NonNullable<K>, value === null ? (NOTHING as unknown as object) : (value as object));
   }
 
   delete(key: K): void {
+    this.generation += 1;
     this.lru.delete(key as NonNullable<K>);
   }
 
   deleteWhere(predicate: (key: K, value: V) => boolean): void {
+    this.generation += 1;
     const doomed: NonNullable<K>[] = [];
     for (const [key, value] of this.lru.entries()) if (predicate(key, unwrap<V>(value))) doomed.push(key);
     for (const key of doomed) this.lru.delete(key);
   }
 
   clear(): void {
+    this.generation += 1;
     this.lru.clear();
+  }
+
+  /** Empties the cache and keeps it empty until `resume` (get misses, set stores nothing). */
+  suspend(): void {
+    this.suspended = true;
+    this.clear();
+  }
+
+  /** Starts caching again, from empty. */
+  resume(): void {
+    this.clear();
+    this.suspended = false;
   }
 
   get size(): number {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { UserPrincipal } from '../access/principal';
 import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
+import { InvalidationBus } from '../cache/invalidation-bus';
 import { TtlCache } from '../cache/ttl-cache';
 import { Membership } from '../entities/membership.entity';
 import { Organization } from '../entities/organization.entity';
@@ -10,9 +11,12 @@ import { User } from '../entities/user.entity';
 
 export type MembershipMap = ReadonlyMap<string, ReadonlySet<string>>;
 
+const USER = 'identity.user';
+const MEMBERSHIPS = 'identity.memberships';
+
 /**
  * Users, organizations and memberships, with the caches that keep authentication cheap. All writes
- * go through here so the caches are invalidated in one place.
+ * go through here so the caches are invalidated in one place (on every node, through the bus).
  */
 @Injectable()
 export class IdentityService {
@@ -27,11 +31,19 @@ export class IdentityService {
     @InjectRepository(Organization) private readonly orgs: Repository<Organization>,
     @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
     @Inject(AUTH_OPTIONS) options: AuthOptions,
+    private readonly bus: InvalidationBus = new InvalidationBus(),
   ) {
     const ttl = options.recordCacheSeconds * 1000;
     this.usersById = new TtlCache(ttl, 10_000);
     this.userIdsByName = new TtlCache(ttl, 10_000);
     this.membershipsByUser = new TtlCache(ttl, 10_000);
+    bus.on<{ id: number; username: string }>(USER, ({ id, username }) => {
+      this.usersById.delete(id);
+      this.userIdsByName.delete(username);
+      this.membershipsByUser.delete(id);
+    });
+    bus.register(MEMBERSHIPS, this.membershipsByUser);
+    for (const cache of [this.usersById, this.userIdsByName, this.orgsBySlug, this.orgsById]) bus.guard(cache);
   }
 
   async findUserByUsername(username: string): Promise<User | null> {
@@ -40,16 +52,18 @@ export class IdentityService {
       const cached = this.usersById.get(cachedId);
       if (cached) return cached;
     }
+    const stamp = this.usersById.stamp();
     const user = await this.users.findOne({ where: { username } });
-    if (user) this.remember(user);
+    if (user) this.remember(user, stamp);
     return user;
   }
 
   async findUserById(id: number): Promise<User | null> {
     const cached = this.usersById.get(id);
     if (cached) return cached;
+    const stamp = this.usersById.stamp();
     const user = await this.users.findOne({ where: { id } });
-    if (user) this.remember(user);
+    if (user) this.remember(user, stamp);
     return user;
   }
 
@@ -104,13 +118,14 @@ export class IdentityService {
   async membershipsOf(userId: number): Promise<MembershipMap> {
     const cached = this.membershipsByUser.get(userId);
     if (cached) return cached;
+    const stamp = this.membershipsByUser.stamp();
     const rows = await this.memberships.find({ where: { userId } });
     const map = new Map<string, ReadonlySet<string>>();
     for (const row of rows) {
       const org = await this.findOrgById(row.orgId);
       if (org) map.set(org.slug, new Set(row.roles));
     }
-    this.membershipsByUser.set(userId, map);
+    this.membershipsByUser.set(userId, map, stamp);
     return map;
   }
 
@@ -132,24 +147,22 @@ export class IdentityService {
     const row = existing ?? this.memberships.create({ userId, orgId, createdAt: new Date() });
     row.roles = [...new Set(roles)].sort();
     const saved = await this.memberships.save(row);
-    this.membershipsByUser.delete(userId);
+    this.bus.drop(MEMBERSHIPS, userId);
     return saved;
   }
 
   async removeMembership(userId: number, orgId: number): Promise<boolean> {
     const result = await this.memberships.delete({ userId, orgId });
-    this.membershipsByUser.delete(userId);
+    this.bus.drop(MEMBERSHIPS, userId);
     return (result.affected ?? 0) > 0;
   }
 
-  private remember(user: User): void {
-    this.usersById.set(user.id, user);
+  private remember(user: User, stamp: number): void {
+    this.usersById.set(user.id, user, stamp);
     this.userIdsByName.set(user.username, user.id);
   }
 
   private forgetUser(user: User): void {
-    this.usersById.delete(user.id);
-    this.userIdsByName.delete(user.username);
-    this.membershipsByUser.delete(user.id);
+    this.bus.publish(USER, { id: user.id, username: user.username });
   }
 }

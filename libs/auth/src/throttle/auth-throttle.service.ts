@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { RateLimiterAbstract, RateLimiterRes, RateLimiterStoreAbstract } from 'rate-limiter-flexible';
 import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
+import { InvalidationBus } from '../cache/invalidation-bus';
 import { TtlCache } from '../cache/ttl-cache';
 import { TooManyAttemptsError } from '../errors';
 import type { LimiterOptions } from './typeorm-rate-limiter';
@@ -12,6 +13,8 @@ import type { LimiterOptions } from './typeorm-rate-limiter';
  */
 export type LimiterFactory = (options: LimiterOptions) => RateLimiterAbstract | RateLimiterStoreAbstract;
 export const THROTTLE_LIMITER_FACTORY = Symbol('THROTTLE_LIMITER_FACTORY');
+
+const BLOCKED = 'throttle.blocked';
 
 export interface ThrottleSettings {
   /** Failures allowed per (client address, username) in the window; 0 disables throttling. */
@@ -37,9 +40,11 @@ export class AuthThrottleService {
   constructor(
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
     @Inject(THROTTLE_LIMITER_FACTORY) factory: LimiterFactory,
+    private readonly bus: InvalidationBus = new InvalidationBus(),
   ) {
     const { maxFailures, maxFailuresPerAddress, windowSeconds } = options.throttle;
     this.blockedHere = new TtlCache(windowSeconds * 1000, 100_000);
+    bus.register(BLOCKED, this.blockedHere);
     if (maxFailures > 0) this.perUser = factory({ keyPrefix: 'u', points: maxFailures, duration: windowSeconds, blockDuration: windowSeconds });
     if (maxFailuresPerAddress > 0) this.perAddress = factory({ keyPrefix: 'a', points: maxFailuresPerAddress, duration: windowSeconds, blockDuration: windowSeconds });
   }
@@ -83,7 +88,7 @@ export class AuthThrottleService {
   async recordSuccess(ip: string | undefined, username: string): Promise<void> {
     if (!this.perUser) return;
     const key = this.userKey(ip, username);
-    this.blockedHere.delete(key);
+    this.bus.drop(BLOCKED, key);
     await this.perUser.delete(key);
   }
 

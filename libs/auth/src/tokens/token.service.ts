@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { TokenPrincipal } from '../access/principal';
 import { AUTH_OPTIONS, AuthOptions } from '../auth-options';
+import { InvalidationBus } from '../cache/invalidation-bus';
 import { TtlCache } from '../cache/ttl-cache';
 import { AccessToken } from '../entities/access-token.entity';
 import { CredentialRejected } from '../errors';
@@ -19,9 +20,12 @@ export interface IssuedToken {
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+const RECORDS = 'token.records';
+
 /**
  * Root token records and macaroon verification. Records are cached by id and dropped from the cache
- * on rotate and delete, so revocation takes effect at once on this node.
+ * of every node on rotate and delete (through the invalidation bus), so revocation takes effect at
+ * once here and within moments everywhere.
  */
 @Injectable()
 export class TokenService {
@@ -33,8 +37,10 @@ export class TokenService {
     @InjectRepository(AccessToken) private readonly tokens: Repository<AccessToken>,
     private readonly identity: IdentityService,
     @Inject(AUTH_OPTIONS) private readonly options: AuthOptions,
+    private readonly bus: InvalidationBus = new InvalidationBus(),
   ) {
     this.records = new TtlCache(options.recordCacheSeconds * 1000, 20_000);
+    bus.register(RECORDS, this.records);
   }
 
   async create(input: { userId: number; orgId: number; name: string; roles: string[]; expiresAt: Date | null }): Promise<IssuedToken> {
@@ -58,13 +64,13 @@ export class TokenService {
     record.nonce = randomBytes(24).toString('base64url');
     record.rotatedAt = new Date();
     await this.tokens.save(record);
-    this.records.delete(record.id);
+    this.bus.drop(RECORDS, record.id);
     return { record, token: mintToken(this.options.secret, record.id, record.nonce) };
   }
 
   async delete(record: AccessToken): Promise<void> {
     await this.tokens.delete({ id: record.id });
-    this.records.delete(record.id);
+    this.bus.drop(RECORDS, record.id);
   }
 
   async find(id: string): Promise<AccessToken | null> {
@@ -154,8 +160,9 @@ export class TokenService {
   private async cachedRecord(id: string): Promise<AccessToken | null> {
     const cached = this.records.get(id);
     if (cached !== undefined) return cached;
+    const stamp = this.records.stamp();
     const record = await this.tokens.findOne({ where: { id } });
-    this.records.set(id, record);
+    this.records.set(id, record, stamp);
     return record;
   }
 

@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import * as path from 'node:path';
 import { Blob, Package, PackageFile, PackageVersion } from './entities';
 import { BlobReferenceRegistry } from './gc/blob-references';
 import { GC_OPTIONS, GarbageCollector } from './gc/garbage-collector.service';
@@ -9,14 +8,14 @@ import { PackageAccess } from './access/package-access.service';
 import { PackageContentsRegistry } from './package-contents';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
-import { FsBlobStore } from './storage/fs-blob-store';
+import { BlobStoreSettings, createBlobStore } from './storage/blob-store-factory';
 import { STAGING_OPTIONS, StagingReclaimer } from './storage/staging-reclaimer';
 
 /** Package storage shared by every format module. */
 @Global()
 @Module({})
 export class RegistryCoreModule {
-  static forRoot(options: { dataDir: string; stagingGraceSeconds?: number; gcGraceSeconds?: number }): DynamicModule {
+  static forRoot(options: { dataDir: string; stagingGraceSeconds?: number; gcGraceSeconds?: number; blobStore?: BlobStoreSettings; minFreeDiskBytes?: number }): DynamicModule {
     return {
       module: RegistryCoreModule,
       imports: [TypeOrmModule.forFeature([Package, PackageVersion, PackageFile, Blob])],
@@ -24,11 +23,7 @@ export class RegistryCoreModule {
       providers: [
         {
           provide: BLOB_STORE,
-          useFactory: async () => {
-            const store = new FsBlobStore(path.join(options.dataDir, 'blobs'));
-            await store.init();
-            return store;
-          },
+          useFactory: () => createBlobStore(options.blobStore ?? { kind: 'fs' }, options.dataDir, options.minFreeDiskBytes),
         },
         { provide: STAGING_OPTIONS, useValue: { graceSeconds: options.stagingGraceSeconds ?? 3600 } },
         StagingReclaimer,

@@ -2,13 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
-import { TtlCache } from '@packgate/auth';
+import { InvalidationBus, TtlCache } from '@packgate/auth';
 import type { PackageType } from '@packgate/auth';
 import { Blob } from './entities/blob.entity';
 import { PackageFile } from './entities/package-file.entity';
 import { PackageVersion } from './entities/package-version.entity';
 import { Package, PermissionMode } from './entities/package.entity';
 import { ConflictError, NotFoundError } from './errors';
+import { classifyDependencyFailure } from './faults/dependency-failure';
 import { isUniqueViolation, supportsRowLocks, withTransactionRetry } from './transaction-retry';
 import { BLOB_STORE, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
 
@@ -23,6 +24,7 @@ export const PACKAGE_CACHE_MS = 2000;
 /** Package ids per summary query (SQLite allows 32766 bound parameters). */
 const SUMMARY_CHUNK = 5000;
 
+const ROWS = 'package.rows';
 const cacheKey = (ref: PackageRef) => `${ref.orgId}\n${ref.type}\n${ref.normalizedName}`;
 
 export interface NewFile {
@@ -65,28 +67,33 @@ export class PackageService {
     @InjectRepository(PackageVersion) private readonly versions: Repository<PackageVersion>,
     @InjectRepository(PackageFile) private readonly files: Repository<PackageFile>,
     @Inject(BLOB_STORE) readonly blobs: BlobStore,
-  ) {}
+    private readonly bus: InvalidationBus,
+  ) {
+    bus.register(ROWS, this.cache);
+  }
 
   /**
    * The package row, from a short-lived cache: every registry request reads it (visibility and
-   * permission mode decide access). Writes made through this service drop the entry at once; other
-   * nodes see a change within PACKAGE_CACHE_MS. Callers get a copy they may modify.
+   * permission mode decide access). Writes made through this service drop the entry on every node
+   * (through the invalidation bus; without one, other nodes see a change within PACKAGE_CACHE_MS).
+   * Callers get a copy they may modify.
    */
   async findPackage(ref: PackageRef): Promise<Package | null> {
     const key = cacheKey(ref);
     let pkg = this.cache.get(key);
     if (!pkg) {
+      const stamp = this.cache.stamp();
       const found = await this.packages.findOne({ where: { orgId: ref.orgId, type: ref.type, normalizedName: ref.normalizedName } });
       if (!found) return null;
-      this.cache.set(key, found);
+      this.cache.set(key, found, stamp);
       pkg = found;
     }
     return this.packages.create({ ...pkg, metadata: structuredClone(pkg.metadata) });
   }
 
-  /** Drops a package from the cache; for code that writes package rows itself. */
+  /** Drops a package from the cache of every node; for code that writes package rows itself. */
   forget(ref: PackageRef): void {
-    this.cache.delete(cacheKey(ref));
+    this.bus.drop(ROWS, cacheKey(ref));
   }
 
   listPackages(orgId: number, type?: PackageType): Promise<Package[]> {
@@ -330,10 +337,17 @@ export class PackageService {
     });
   }
 
+  /** A presigned URL to answer a download with (S3 redirect mode), or null to stream. After the access check only. */
+  async downloadUrl(file: PackageFile): Promise<string | null> {
+    if (file.size === 0 || !this.blobs.downloadUrl) return null;
+    return this.blobs.downloadUrl(file.blobDigest);
+  }
+
   async openFile(file: PackageFile, range?: ByteRange): Promise<Readable> {
     try {
       return await this.blobs.open(file.blobDigest, range);
-    } catch {
+    } catch (error) {
+      if (classifyDependencyFailure(error)) throw error;
       throw new NotFoundError(`content of ${file.filename} is missing from storage`);
     }
   }

@@ -44,9 +44,21 @@ const OUTAGE_CODES = new Set([
   'EMFILE',
   'ENFILE',
   'EIO',
+  // blob storage (S3) unreachable or refusing: storage/s3/s3-errors.ts
+  'BLOB_STORE_UNAVAILABLE',
 ]);
 
-const OUTAGE_MESSAGES = [/^Pool is closed/, /^Connection lost/, /Can't add new command when connection is in closed state/, /Queue limit reached/];
+const OUTAGE_MESSAGES = [
+  /^Pool is closed/,
+  /^Connection lost/,
+  /Can't add new command when connection is in closed state/,
+  /Queue limit reached/,
+  // ioredis, while Redis is unreachable
+  /^Connection is closed\.$/,
+  /^Stream isn't writeable and enableOfflineQueue options is false/,
+  /^Reached the max retries per request limit/,
+  /^Command timed out$/,
+];
 
 /** The driver-level error below TypeORM's wrappers (`driverError`) and `cause` chains. */
 function* layers(error: unknown): Iterable<{ code?: unknown; message?: unknown; errno?: unknown }> {

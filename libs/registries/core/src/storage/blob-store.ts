@@ -47,7 +47,16 @@ export interface BlobStore extends StagingArea {
   delete(digest: string): Promise<void>;
   /** Every stored digest (for garbage collection). */
   list(): AsyncIterable<string>;
+  /** `ok`, or what keeps the store from serving (`low`, `unreadable`, `unreachable`): for /readyz. */
+  checkReady?(): Promise<BlobStoreReadiness>;
+  /**
+   * A short-lived URL the client can fetch the blob from itself (S3 presigned GET), or null when the
+   * server streams it. Call only after the access check passed.
+   */
+  downloadUrl?(digest: string): Promise<string | null>;
 }
+
+export type BlobStoreReadiness = 'ok' | 'low' | 'unreadable' | 'unreachable';
 
 /** What a staged blob's bookkeeping needs to find it again after a restart. */
 export interface StagedBlobRecord {

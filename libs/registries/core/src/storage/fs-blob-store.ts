@@ -1,50 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Readable, Transform, TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InvalidInputError, PayloadTooLargeError } from '../errors';
-import type { BlobStore, ByteRange, HashAlgorithm, StageOptions, StagedBlob, StagedBlobRecord, StagingUsage } from './blob-store';
-
-const NODE_ALGORITHM: Record<HashAlgorithm, string> = {
-  sha256: 'sha256',
-  sha512: 'sha512',
-  sha1: 'sha1',
-  md5: 'md5',
-};
+import { InvalidInputError } from '../errors';
+import type { BlobStore, BlobStoreReadiness, ByteRange, HashAlgorithm, StageOptions, StagedBlob, StagedBlobRecord, StagingUsage } from './blob-store';
+import { HashingCounter } from './hashing-counter';
 
 const STAGING_ID = /^[0-9a-f-]{36}$/;
 
 const DIGEST_PATTERN = /^(sha256|sha512):([a-f0-9]{64}|[a-f0-9]{128})$/;
-
-/** Hashes and counts bytes as they pass; fails the stream past `maxBytes`. */
-class HashingCounter extends Transform {
-  size = 0;
-  private readonly hashers: Map<HashAlgorithm, ReturnType<typeof createHash>>;
-
-  constructor(
-    algorithms: HashAlgorithm[],
-    private readonly maxBytes: number,
-  ) {
-    super();
-    this.hashers = new Map(algorithms.map((algorithm) => [algorithm, createHash(NODE_ALGORITHM[algorithm])]));
-  }
-
-  _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.size += chunk.length;
-    if (this.size > this.maxBytes) return callback(new PayloadTooLargeError(`upload larger than ${this.maxBytes} bytes`));
-    for (const hasher of this.hashers.values()) hasher.update(chunk);
-    callback(null, chunk);
-  }
-
-  digests(): Record<HashAlgorithm, string> {
-    const out = {} as Record<HashAlgorithm, string>;
-    for (const [algorithm, hasher] of this.hashers) {
-      out[algorithm] = hasher.digest('hex');
-    }
-    return out;
-  }
-}
 
 /**
  * Blobs on the local disk: `<root>/<algorithm>/<first two hex>/<hex>`. Uploads stream into
@@ -55,8 +20,21 @@ export class FsBlobStore implements BlobStore {
   /** Staging entries this process is writing or holding (never reclaimed while listed). */
   private readonly held = new Set<string>();
 
-  constructor(private readonly root: string) {
+  constructor(
+    private readonly root: string,
+    private readonly options: { minFreeBytes?: number } = {},
+  ) {
     this.tmpDir = path.join(root, 'tmp');
+  }
+
+  /** `low` under `minFreeBytes` available to this process on the blob disk. */
+  async checkReady(): Promise<BlobStoreReadiness> {
+    try {
+      const stats = await fs.statfs(this.root);
+      return stats.bavail * stats.bsize < (this.options.minFreeBytes ?? 0) ? 'low' : 'ok';
+    } catch {
+      return 'unreadable';
+    }
   }
 
   async init(): Promise<void> {

@@ -31,7 +31,9 @@ export class StagingReclaimer implements OnApplicationBootstrap, OnModuleDestroy
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     @Inject(STAGING_OPTIONS) private readonly options: StagingOptions,
   ) {
-    const usage = () => this.store.stagingUsage();
+    // Storage unreachable (S3 outage): keep the last figures, /metrics must still answer.
+    let last = { files: 0, bytes: 0 };
+    const usage = async () => (last = (await this.store.stagingUsage().catch(() => undefined)) ?? last);
     const files = single('packgate_staging_files', () => new Gauge({ name: 'packgate_staging_files', help: 'Files in upload staging (in-progress or abandoned uploads)' }));
     const bytes = single('packgate_staging_bytes', () => new Gauge({ name: 'packgate_staging_bytes', help: 'Bytes in upload staging' }));
     // The gauges are module-level singletons; the latest store (tests start several apps) reports.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import { pipeline } from 'node:stream/promises';
-import { BLOB_STORE, BlobStore, ByteRange } from '@packgate/registries/core';
+import { BLOB_STORE, BlobStore, ByteRange, answerRedirect, classifyDependencyFailure } from '@packgate/registries/core';
 import { OciError } from '../errors';
 import { parseDigest } from '../names';
 import { RepositoryService } from '../storage/repository.service';
@@ -27,6 +27,8 @@ export class BlobsHandler {
     if (!blob) throw new OciError('BLOB_UNKNOWN', undefined, { digest });
     const range = parseRange(req.headers.range, blob.size);
     res.setHeader('Docker-Content-Digest', digest);
+    const redirect = req.method === 'GET' && blob.size > 0 ? await this.store.downloadUrl?.(digest) : null;
+    if (redirect) return answerRedirect(res, redirect);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Cache-Control', 'max-age=31536000');
@@ -45,7 +47,8 @@ export class BlobsHandler {
     let stream;
     try {
       stream = await this.store.open(digest, range && blob.size > 0 ? range : undefined);
-    } catch {
+    } catch (error) {
+      if (classifyDependencyFailure(error)) throw error;
       throw new OciError('BLOB_UNKNOWN', 'blob content is missing from storage', { digest });
     }
     await pipeline(stream, res).catch(() => undefined);

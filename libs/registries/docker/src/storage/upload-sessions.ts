@@ -18,6 +18,10 @@ import type { DigestAlgorithm } from '../names';
  * checked and committed as it is — no second pass over the data; several parts are joined into one
  * staged blob first. Nothing is visible under a digest until it checks out; a session idle for
  * `uploadIdleSeconds` is discarded with its parts.
+ *
+ * Nothing ties a session to the process that opened it: concurrent writers (on this node or any
+ * other) are told apart by conditional statements on the row (`size` for appends and the closing
+ * PUT), and a chunk being received keeps the row's `lastActivity` fresh so no node's sweep takes it.
  */
 export interface UploadSession {
   readonly id: string;
@@ -31,8 +35,6 @@ export interface UploadSession {
 @Injectable()
 export class UploadSessions implements OnModuleDestroy {
   private readonly logger = new Logger('UploadSessions');
-  /** Sessions a request of this process is writing to (other nodes are caught by the size check). */
-  private readonly busy = new Set<string>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -70,8 +72,7 @@ export class UploadSessions implements OnModuleDestroy {
 
   /** Streams a chunk in. `expectedLength` (from Content-Range) must match what arrives. */
   async append(session: UploadSession, body: Readable, expectedLength?: number): Promise<UploadSession> {
-    if (this.busy.has(session.id)) throw new OciError('BLOB_UPLOAD_INVALID', 'another request is writing to this upload', undefined, { status: 416 });
-    this.busy.add(session.id);
+    const keepAlive = await this.keepAlive(session.id);
     try {
       const part = await this.store.stage(body, { addressBy: session.addressBy, maxBytes: this.options.maxBlobBytes - session.size });
       if (expectedLength !== undefined && part.size !== expectedLength) {
@@ -102,13 +103,12 @@ export class UploadSessions implements OnModuleDestroy {
       }
       return { ...session, parts, size };
     } finally {
-      this.busy.delete(session.id);
+      clearInterval(keepAlive);
     }
   }
 
   /** The session's bytes as one staged blob addressed by `algorithm`; the session ends. */
   async finish(session: UploadSession, algorithm: DigestAlgorithm): Promise<StagedBlob> {
-    if (this.busy.has(session.id)) throw new OciError('BLOB_UPLOAD_INVALID', 'another request is writing to this upload', undefined, { status: 416 });
     const removed = await this.rows.delete({ id: session.id, size: session.size });
     if (!removed.affected) throw new OciError('BLOB_UPLOAD_UNKNOWN', undefined, { upload: session.id });
     const parts = session.parts;
@@ -128,6 +128,13 @@ export class UploadSessions implements OnModuleDestroy {
   onModuleDestroy(): void {
     // Sessions stay: their rows and staged parts let the client continue after the restart.
     clearInterval(this.sweeper);
+  }
+
+  /** Marks the session active now and every so often while a chunk streams in (the sweep spares it). */
+  private async keepAlive(id: string): Promise<NodeJS.Timeout> {
+    await this.rows.update({ id }, { lastActivity: new Date() });
+    const touch = () => void this.rows.update({ id }, { lastActivity: new Date() }).catch(() => undefined);
+    return setInterval(touch, Math.min(60_000, this.options.uploadIdleSeconds * 250)).unref();
   }
 
   private async drop(row: DockerUploadSession): Promise<void> {
@@ -153,7 +160,9 @@ export class UploadSessions implements OnModuleDestroy {
   private async sweep(): Promise<void> {
     const limit = new Date(Date.now() - this.options.uploadIdleSeconds * 1000);
     for (const row of await this.rows.find({ where: { lastActivity: LessThan(limit) }, take: 100 })) {
-      if (!this.busy.has(row.id)) await this.drop(row);
+      // Only if still idle: a chunk may have started streaming in on some node since the query.
+      const removed = await this.rows.delete({ id: row.id, lastActivity: LessThan(limit) });
+      if (removed.affected) await Promise.all(row.parts.map((record) => this.store.discardStaged(record.id)));
     }
   }
 }

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { AcceptsLinkToken, CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
-import { NotFoundError, PackageService } from '@packgate/registries/core';
+import { NotFoundError, PackageService, answerRedirect } from '@packgate/registries/core';
 import { ChangesService } from '../changes.service';
 import { NpmAccessService } from '../npm-access.service';
 import { NpmTokensOnly } from '../npm-tokens-only';
@@ -48,6 +48,8 @@ export class TarballController {
       res.status(304).end();
       return;
     }
+    const redirect = await this.packages.downloadUrl(file);
+    if (redirect) return answerRedirect(res, redirect);
     const stream = await this.packages.openFile(file);
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
+import { answerRedirect } from '@packgate/registries/core';
 import { PypiExceptionFilter } from '../pypi-exception.filter';
 import { parseRange } from './byte-range';
 import { PypiFilesService } from './pypi-files.service';
@@ -49,6 +50,8 @@ export class PypiFilesController {
       res.status(416).type('text/plain').send('Range Not Satisfiable\n');
       return;
     }
+    const redirect = req.method === 'GET' ? await this.files.downloadUrl(file) : null;
+    if (redirect) return answerRedirect(res, redirect);
     const start = range.kind === 'partial' ? range.start : 0;
     const end = range.kind === 'partial' ? range.end : file.size - 1;
     if (range.kind === 'partial') res.setHeader('Content-Range', `bytes ${start}-${end}/${file.size}`);

@@ -29,6 +29,10 @@ export class PypiFilesService {
     throw new NotFoundError(`Not Found: no file ${filename} in ${pkg.normalizedName}`);
   }
 
+  downloadUrl(file: PackageFile): Promise<string | null> {
+    return this.packages.downloadUrl(file);
+  }
+
   open(file: PackageFile, range?: { start: number; end: number }) {
     return this.packages.openFile(file, range);
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Principal, TtlCache } from '@packgate/auth';
+import { InvalidationBus, Principal, TtlCache } from '@packgate/auth';
 import { Package, PackageService } from '@packgate/registries/core';
 import { compareVersions } from '../pep440';
 import { PypiProjectsService } from '../pypi-projects.service';
@@ -12,6 +12,7 @@ import type { SimpleFileView, SimpleProjectView } from './simple-render';
  * happened within the same second (then within VIEW_TTL_MS).
  */
 const VIEW_TTL_MS = 2000;
+const VIEWS = 'pypi.views';
 
 @Injectable()
 export class PypiIndexService {
@@ -20,7 +21,11 @@ export class PypiIndexService {
   constructor(
     private readonly projects: PypiProjectsService,
     private readonly packages: PackageService,
-  ) {}
+    private readonly bus: InvalidationBus,
+  ) {
+    bus.on<number>(VIEWS, (packageId) => this.views.deleteWhere((key) => key.startsWith(`${packageId}:`)));
+    bus.guard(this.views);
+  }
 
   async projectNames(principal: Principal, slug: string): Promise<string[]> {
     return (await this.projects.readableNames(principal, slug)).sort();
@@ -36,9 +41,9 @@ export class PypiIndexService {
     return view;
   }
 
-  /** Drops this node's views of a package at once (after an upload, yank or delete here). */
+  /** Drops every node's views of a package (after an upload, yank or delete). */
   forget(packageId: number): void {
-    this.views.deleteWhere((key) => key.startsWith(`${packageId}:`));
+    this.bus.publish(VIEWS, packageId);
   }
 
   private async build(pkg: Package): Promise<SimpleProjectView> {
