@@ -84,7 +84,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     expect(page).toMatch(/data-core-metadata="sha256=[0-9a-f]{64}"/);
     expect(page).not.toContain(upstream.host);
     const json = await get('/default/pypi/simple/requests-lite/', { ...asReader(), accept: 'application/vnd.pypi.simple.v1+json' });
-    const doc = await json.json();
+    const doc = (await json.json()) as { versions: string[]; files: { url: string; hashes: { sha256: string } }[] };
     expect(doc.versions).toEqual(['1.0.0']);
     expect(doc.files.map((f: { url: string }) => f.url)).toEqual(expect.arrayContaining(['../../files/requests-lite/requests_lite-1.0.0-py3-none-any.whl']));
     expect(doc.files[0].hashes.sha256).toMatch(/^[0-9a-f]{64}$/);
