@@ -5,6 +5,7 @@ export * from './core.module';
 export * from './storage/blob-store';
 export * from './storage/fs-blob-store';
 export * from './storage/blob-store-factory';
+export * from './storage/s3/s3-blob-store';
 export * from './storage/s3/s3-options';
 export * from './storage/s3/s3-errors';
 export * from './storage/staging-reclaimer';
