@@ -66,7 +66,7 @@ async function startPackgate(dataDir, adminPassword, env = {}) {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  await waitFor(`${url}/healthz`, child);
+  await waitFor(`${url}/healthz`, child, { timeoutMs: 120000 }); // a busy 2-core machine can take long to start
   return { child, url, port };
 }
 

@@ -7,7 +7,8 @@
  *   - download MB/s of that blob through each (redirect: Packgate's 307, then the GET from S3),
  *     best of BENCH_ROUNDS sequential downloads, beside a direct GET from s3rver (the S3 ceiling);
  *   - the S3 server's peak RSS while a 500 MiB blob is pushed as skopeo does (POST, one streamed
- *     PATCH, PUT ?digest=): flat whatever the size, goal < 150 MiB.
+ *     PATCH, PUT ?digest=), measured first on the fresh server: flat whatever the size, goal
+ *     < 150 MiB.
  * s3rver keeps objects as local files and runs in one Node process: its own speed bounds the S3
  * figures here, so compare S3 stream vs redirect vs direct rather than against the disk row.
  */
@@ -132,18 +133,19 @@ async function run() {
     // The password check is cached after the first request: no argon2 inside the measurements.
     for (const server of servers) await rest(server.url, 'POST', '/api/v1/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
 
-    const blob = makeBlob(work, BLOB_MIB);
     const out = { blobMiB: BLOB_MIB, upload: {}, download: {} };
+    // First, on a server that has served nothing yet: what a push adds to a fresh process.
+    const rss = await peakRss(stream.child.pid, () => chunkedPush(stream, PUSH_MIB));
+    out.rssBeforeMiB = rss.before / MiB;
+    out.peakRssPushMiB = rss.peak / MiB;
+    out.pushMiB = PUSH_MIB;
+
+    const blob = makeBlob(work, BLOB_MIB);
     for (const server of servers) out.upload[server.name] = await upload(server, blob, 'bench');
     const blobUrl = (server) => `${server.url}/v2/default/bench/blobs/${blob.digest}`;
     for (const server of servers) out.download[server.name] = await bestDownload(blobUrl(server), AUTH);
     out.download['s3rver direct'] = await bestDownload(`${s3.endpoint}/bench/stream/blobs/sha256/${blob.digest.slice(7)}`, {});
     // Anonymous direct GET: s3rver serves it without a signature (it checks none when absent).
-
-    const rss = await peakRss(stream.child.pid, () => chunkedPush(stream, PUSH_MIB));
-    out.rssBeforeMiB = rss.before / MiB;
-    out.peakRssPushMiB = rss.peak / MiB;
-    out.pushMiB = PUSH_MIB;
 
     const row = (label, values) => `${label.padEnd(26)}${Object.entries(values).map(([name, value]) => `${name} ${(typeof value === 'number' ? value : value.best).toFixed(0)} MiB/s`).join(', ')}`;
     process.stdout.write(

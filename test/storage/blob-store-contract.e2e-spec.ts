@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { CreateMultipartUploadCommand, ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
-import { BlobStore, FsBlobStore, PayloadTooLargeError, S3BlobStore } from '@packgate/registries/core';
+import { BlobStore, FsBlobStore, PayloadTooLargeError } from '@packgate/registries/core';
+import { S3BlobStore } from '../../libs/registries/core/src/storage/s3/s3-blob-store';
 import { TestS3, startS3, useS3rverCredentials } from '../support/s3-server';
 
 /**
