@@ -7,6 +7,7 @@ import { Descriptor, ParsedManifest, parseManifest } from '../manifest-parser';
 import { algorithmOf, isDigest, isTag, parseDigest } from '../names';
 import type { RegistryRequest } from '../handlers/registry-request';
 import { RepositoryContext, RepositoryService } from '../storage/repository.service';
+import type { UpstreamAccess } from '../auth/repository-access.service';
 import { UpstreamRepositories } from './upstream-repositories';
 import { UpstreamError } from './upstream-error';
 import { UpstreamManifest, UpstreamRegistryClient, UpstreamTarget } from './upstream-registry-client';
@@ -63,9 +64,9 @@ export class PullThroughService {
     return { settings, upstreamName, reservedPattern: decision.kind === 'reserved' ? decision.pattern : null };
   }
 
-  /** Whether the org lets anyone pull proxied content (the evaluator decides with it). */
-  anonymousReads(orgId: number): Promise<boolean> {
-    return this.settings.anonymousReads(orgId);
+  /** What the access step needs to know about a proxied repository (the evaluator decides with it). */
+  async accessHint(ctx: RepositoryContext): Promise<UpstreamAccess> {
+    return { upstream: true, upstreamAnonymousReads: ctx.org ? await this.settings.anonymousReads(ctx.org.id) : false };
   }
 
   /** Runs before the resource handler of a request for a proxied repository. */
