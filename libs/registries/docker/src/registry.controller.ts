@@ -102,7 +102,7 @@ export class RegistryController {
     const proxy = await this.pullThrough.proxied(ctx);
     this.access.assert(principal, ctx, actionsFor(route, req.method), mountScope(route, req), proxy ? await this.pullThrough.accessHint(ctx) : undefined);
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
-    if (proxy) await this.pullThrough.prepare(proxy, { req, res, principal, route, ctx });
+    await this.pullThrough.prepare(proxy, { req, res, principal, route, ctx });
     await handler({ req, res, principal, route, ctx });
   }
 

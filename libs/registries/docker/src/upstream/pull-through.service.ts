@@ -69,13 +69,23 @@ export class PullThroughService {
     return { upstream: true, upstreamAnonymousReads: ctx.org ? await this.settings.anonymousReads(ctx.org.id) : false };
   }
 
-  /** Runs before the resource handler of a request for a proxied repository. */
-  async prepare(proxy: ProxiedRepository, { req, res, route, ctx }: RegistryRequest): Promise<void> {
+  /**
+   * Runs before the resource handler: for a proxied repository, refuses writes and makes sure what
+   * the request reads is stored; for a repository cached from an upstream that is no longer set
+   * up, refuses writes (a cache never turns into a pushed repository; an org admin deletes it first).
+   */
+  async prepare(proxy: ProxiedRepository | null, { req, res, route, ctx }: RegistryRequest): Promise<void> {
+    const read = (req.method === 'GET' || req.method === 'HEAD') && route.kind !== 'upload';
+    if (!proxy) {
+      if (!read && ctx.pkg?.source === 'upstream') {
+        throw new OciError('DENIED', `${ctx.repo.name} is cached from an upstream registry; an org admin must delete the cached package before images can be pushed under this name`, { name: ctx.repo.name });
+      }
+      return;
+    }
     if (proxy.reservedPattern !== null) {
       throw new OciError('NAME_UNKNOWN', `${proxy.upstreamName} is reserved for private images in ${ctx.repo.org} (matches "${proxy.reservedPattern}"); it is never fetched from the upstream`, { name: ctx.repo.name });
     }
-    const read = req.method === 'GET' || req.method === 'HEAD';
-    if (!read || route.kind === 'upload') {
+    if (!read) {
       throw new OciError('DENIED', `${ctx.repo.org}/${proxy.settings.prefix}/ is a read-only cache of ${proxy.settings.host}: pushes and deletes never go upstream`, { name: ctx.repo.name });
     }
     try {
@@ -84,6 +94,8 @@ export class PullThroughService {
     } catch (error) {
       throw toOciError(error, route.kind === 'blob' ? 'BLOB_UNKNOWN' : 'MANIFEST_UNKNOWN');
     }
+    // A concurrent request may have created the repository while this one waited on its fetch.
+    if (!ctx.pkg) ctx.pkg = (await this.repositories.context(ctx.repo)).pkg;
   }
 
   // ---- manifests ---------------------------------------------------------------------------------
@@ -145,6 +157,7 @@ export class PullThroughService {
       if (error instanceof UpstreamError && error.kind !== 'not-found') upstreamMetrics.errors.inc({ format: 'docker' });
       throw error;
     }
+    upstreamMetrics.bytes.inc({ format: 'docker' }, fetched.bytes.length);
     let parsed: ParsedManifest;
     try {
       parsed = parseManifest(fetched.bytes, fetched.mediaType);
@@ -255,6 +268,7 @@ export class PullThroughService {
         await staged.discard();
         throw new UpstreamError('tampered', host, `blob from upstream ${host} does not match its digest ${digest} (got ${staged.digest})`);
       }
+      upstreamMetrics.bytes.inc({ format: 'docker' }, staged.size);
       return { digest, size: staged.size, staged };
     } catch (error) {
       if (error instanceof UpstreamError && error.kind !== 'not-found') upstreamMetrics.errors.inc({ format: 'docker' });
