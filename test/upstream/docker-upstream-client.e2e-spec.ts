@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { UpstreamClient } from '../../libs/registries/core/src/upstream/upstream-client';
 import { UpstreamRegistryClient, UpstreamTarget } from '../../libs/registries/docker/src/upstream/upstream-registry-client';
 import { UpstreamError } from '../../libs/registries/docker/src/upstream/upstream-error';
 import { buildImageLayout, mustRun, tempDir } from '../docker/support/tools';
@@ -22,7 +23,9 @@ describe('upstream registry client', () => {
   let bearerToken: string;
   let manifestDigest: string;
   let layers: { digest: string; size: number }[];
-  const client = new UpstreamRegistryClient({ headersTimeoutMs: 10_000, idleTimeoutMs: 10_000, maxManifestBytes: 4 * 1024 * 1024 });
+  const http = new UpstreamClient({ connectTimeoutMs: 5000, timeoutMs: 10_000, maxDocumentBytes: 4 * 1024 * 1024 });
+  const client = new UpstreamRegistryClient(http, 4 * 1024 * 1024);
+  const at = (url: string, credentials: UpstreamTarget['credentials'] = null): UpstreamTarget => ({ type: 'docker', url, host: new URL(url).host, credentials });
 
   beforeAll(async () => {
     work = tempDir('packgate-upstream-client-');
@@ -45,6 +48,7 @@ describe('upstream registry client', () => {
     await open?.cleanup();
     await basic?.cleanup();
     await bearer?.close();
+    http.onModuleDestroy();
     work?.cleanup();
   });
 
@@ -55,7 +59,7 @@ describe('upstream registry client', () => {
   };
 
   it('pulls a manifest by tag and by digest and a blob from an open registry', async () => {
-    const target: UpstreamTarget = { url: open.url, credentials: null };
+    const target = at(open.url, null);
     const byTag = await client.manifest(target, 'library/alpine', '3.20');
     expect(byTag.digest).toBe(manifestDigest);
     expect(byTag.mediaType).toBe('application/vnd.oci.image.manifest.v1+json');
@@ -69,29 +73,29 @@ describe('upstream registry client', () => {
   });
 
   it('answers the Basic challenge of an htpasswd registry with the configured credentials', async () => {
-    const target: UpstreamTarget = { url: basic.url, credentials: basic.credentials };
+    const target = at(basic.url, basic.credentials);
     expect((await client.manifest(target, 'library/alpine', '3.20')).digest).toBe(manifestDigest);
     expect(await sha256((await client.blob(target, 'library/alpine', layers[2].digest)).body)).toBe(layers[2].digest);
-    await expect(client.manifest({ url: basic.url, credentials: null }, 'library/alpine', '3.20')).rejects.toMatchObject({ kind: 'refused' });
-    await expect(client.manifest({ url: basic.url, credentials: { username: 'puller', password: 'wrong' } }, 'library/alpine', '3.20')).rejects.toMatchObject({ kind: 'refused' });
+    await expect(client.manifest(at(basic.url, null), 'library/alpine', '3.20')).rejects.toMatchObject({ kind: 'refused' });
+    await expect(client.manifest(at(basic.url, { username: 'puller', password: 'wrong' }), 'library/alpine', '3.20')).rejects.toMatchObject({ kind: 'refused' });
   });
 
   it('follows a Bearer challenge to the token realm with credentials', async () => {
-    const target: UpstreamTarget = { url: bearer.url, credentials: { username: 'ci', password: bearerToken } };
+    const target = at(bearer.url, { username: 'ci', password: bearerToken });
     expect((await client.manifest(target, 'default/alpine', '3.20')).digest).toBe(manifestDigest);
     expect(await sha256((await client.blob(target, 'default/alpine', layers[0].digest)).body)).toBe(layers[0].digest);
-    const refused = await client.manifest({ url: bearer.url, credentials: null }, 'default/alpine', '3.20').catch((error) => error);
+    const refused = await client.manifest(at(bearer.url, null), 'default/alpine', '3.20').catch((error) => error);
     expect(refused).toBeInstanceOf(UpstreamError);
     expect(refused.kind).toBe('refused');
     expect(refused.message).toContain(bearer.host);
-    await expect(client.manifest({ url: bearer.url, credentials: { username: 'ci', password: 'pgt_nope' } }, 'default/alpine', '3.20')).rejects.toMatchObject({ kind: 'refused' });
+    await expect(client.manifest(at(bearer.url, { username: 'ci', password: 'pgt_nope' }), 'default/alpine', '3.20')).rejects.toMatchObject({ kind: 'refused' });
   });
 
   it('reports missing names as not-found and a stopped registry as unreachable, naming the host', async () => {
-    await expect(client.manifest({ url: open.url, credentials: null }, 'library/nothing', 'latest')).rejects.toMatchObject({ kind: 'not-found' });
+    await expect(client.manifest(at(open.url, null), 'library/nothing', 'latest')).rejects.toMatchObject({ kind: 'not-found' });
     const gone = await startDockerRegistry();
     await gone.cleanup();
-    const error = await client.manifest({ url: gone.url, credentials: null }, 'library/alpine', '3.20').catch((e) => e);
+    const error = await client.manifest(at(gone.url, null), 'library/alpine', '3.20').catch((e) => e);
     expect(error).toMatchObject({ kind: 'unreachable', host: gone.host });
     expect(error.message).toContain(gone.host);
   });

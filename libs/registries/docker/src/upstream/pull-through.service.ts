@@ -154,10 +154,9 @@ export class PullThroughService {
     try {
       fetched = await this.client.manifest(target, proxy.upstreamName, reference);
     } catch (error) {
-      if (error instanceof UpstreamError && error.kind !== 'not-found') upstreamMetrics.errors.inc({ format: 'docker' });
+      countFailure(error);
       throw error;
     }
-    upstreamMetrics.bytes.inc({ format: 'docker' }, fetched.bytes.length);
     let parsed: ParsedManifest;
     try {
       parsed = parseManifest(fetched.bytes, fetched.mediaType);
@@ -268,10 +267,9 @@ export class PullThroughService {
         await staged.discard();
         throw new UpstreamError('tampered', host, `blob from upstream ${host} does not match its digest ${digest} (got ${staged.digest})`);
       }
-      upstreamMetrics.bytes.inc({ format: 'docker' }, staged.size);
       return { digest, size: staged.size, staged };
     } catch (error) {
-      if (error instanceof UpstreamError && error.kind !== 'not-found') upstreamMetrics.errors.inc({ format: 'docker' });
+      countFailure(error);
       throw error;
     }
   }
@@ -279,7 +277,7 @@ export class PullThroughService {
   // ---- helpers -----------------------------------------------------------------------------------
 
   private target(proxy: ProxiedRepository): UpstreamTarget {
-    return { url: proxy.settings.url, credentials: proxy.settings.credentials };
+    return proxy.settings;
   }
 
   /** One fetch per key at a time on this node: concurrent pulls of one layer share it. */
@@ -298,6 +296,11 @@ interface StagedDownload {
   size: number;
   /** Null when the store already had the bytes (only a link is needed). */
   staged: StagedBlob | null;
+}
+
+/** Upstream failures the core client did not count already (bad statuses, digest mismatches). */
+function countFailure(error: unknown): void {
+  if (error instanceof UpstreamError && error.kind !== 'not-found' && !error.counted) upstreamMetrics.errors.inc({ format: 'docker' });
 }
 
 /** The OCI answer for an upstream failure: 404 when the upstream has no such thing, else 502 naming the upstream. */

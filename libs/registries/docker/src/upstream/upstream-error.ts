@@ -11,6 +11,8 @@ export class UpstreamError extends Error {
     readonly kind: UpstreamFailure,
     readonly host: string,
     message: string,
+    /** Already counted in the upstream error metric (by the core client). */
+    readonly counted = false,
   ) {
     super(message);
   }

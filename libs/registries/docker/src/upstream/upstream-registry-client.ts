@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { Readable } from 'node:stream';
+import { UpstreamClient, UpstreamEndpoint, UpstreamError as CoreUpstreamError } from '@packgate/registries/core';
 import { Challenge, parseChallenge } from './challenge';
 import { UpstreamError } from './upstream-error';
 
@@ -13,16 +13,13 @@ import { UpstreamError } from './upstream-error';
  *   Tokens are cached per registry, account and scope until shortly before they expire.
  * - redirects (blob downloads go to a CDN on Docker Hub) are followed by hand, at most 5, and the
  *   `Authorization` header never leaves the origin it was meant for.
- * - time bounds: the answer's headers within `headersTimeoutMs`, then the body may not stall for
- *   more than `idleTimeoutMs` between chunks; nothing waits forever on a slow upstream.
+ * - every exchange goes through the core UpstreamClient (connect and answer timeouts, a stalled body
+ *   fails, bytes and errors counted in /metrics); nothing waits forever on a slow upstream.
  * - manifests are read into memory (bounded), blobs are returned as a stream: the caller stages and
  *   verifies them against their digest before anything is stored.
  */
-export interface UpstreamTarget {
-  /** Base URL of the registry, without `/v2` (e.g. `https://registry-1.docker.io`). */
-  url: string;
-  credentials: { username: string; password: string } | null;
-}
+/** The upstream's base URL (without `/v2`, e.g. `https://registry-1.docker.io`), host and credentials. */
+export type UpstreamTarget = UpstreamEndpoint;
 
 export interface UpstreamManifest {
   bytes: Buffer;
@@ -37,11 +34,6 @@ export interface UpstreamBlob {
   size: number | null;
 }
 
-export interface UpstreamClientOptions {
-  headersTimeoutMs: number;
-  idleTimeoutMs: number;
-  maxManifestBytes: number;
-}
 
 /** Every manifest type a pull accepts, as podman and skopeo send them. */
 export const MANIFEST_ACCEPT = [
@@ -66,7 +58,10 @@ export class UpstreamRegistryClient {
   private readonly challenges = new Map<string, Challenge>();
   private readonly tokens = new Map<string, CachedToken>();
 
-  constructor(private readonly options: UpstreamClientOptions) {}
+  constructor(
+    private readonly http: UpstreamClient,
+    private readonly maxManifestBytes: number,
+  ) {}
 
   /** The digest a tag points at upstream (HEAD), or null when the upstream does not say. */
   async manifestDigest(target: UpstreamTarget, repository: string, reference: string): Promise<string | null> {
@@ -79,7 +74,7 @@ export class UpstreamRegistryClient {
   async manifest(target: UpstreamTarget, repository: string, reference: string): Promise<UpstreamManifest> {
     const res = await this.send(target, repository, 'GET', `manifests/${reference}`, { accept: MANIFEST_ACCEPT });
     this.expectOk(target, res, `manifest ${repository}:${reference}`, res.body);
-    const bytes = await readBounded(res.body, this.options.maxManifestBytes, target, 'manifest');
+    const bytes = await readBounded(res.body, this.maxManifestBytes, target, 'manifest');
     const mediaType = (res.headers.get('content-type') ?? '').split(';')[0].trim();
     const expected = reference.includes(':') ? reference : res.headers.get('docker-content-digest');
     const algorithm = expected?.startsWith('sha512:') ? 'sha512' : 'sha256';
@@ -204,45 +199,25 @@ export class UpstreamRegistryClient {
   }
 
   private async exchange(target: UpstreamTarget, method: string, url: string, headers: Record<string, string>): Promise<UpstreamResponse> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.headersTimeoutMs);
-    let res: Response;
     try {
-      res = await fetch(url, { method, headers, redirect: 'manual', signal: controller.signal });
+      const res = await this.http.open(target, new URL(url), { method: method as 'GET' | 'HEAD', headers, auth: 'none', maxRedirects: 0 });
+      const value = (name: string) => {
+        const header = res.headers[name];
+        return Array.isArray(header) ? header.join(', ') : (header ?? null);
+      };
+      return { status: res.status, headers: { get: value }, body: res.body };
     } catch (error) {
-      const timedOut = controller.signal.aborted;
-      throw new UpstreamError('unreachable', hostOf(target), timedOut ? `upstream ${hostOf(target)} did not answer within ${this.options.headersTimeoutMs} ms` : `upstream ${hostOf(target)} is unreachable (${describe(error)})`);
-    } finally {
-      clearTimeout(timer);
+      // The core client counted it already.
+      if (error instanceof CoreUpstreamError) throw new UpstreamError('unreachable', hostOf(target), error.message, true);
+      throw error;
     }
-    const body = res.body ? idleBounded(Readable.fromWeb(res.body as WebReadableStream), this.options.idleTimeoutMs, controller, target) : Readable.from([]);
-    return { status: res.status, headers: res.headers, body };
   }
 }
 
 interface UpstreamResponse {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   body: Readable;
-}
-
-/** Fails the stream (and aborts the request) when no chunk arrives for `idleMs`. */
-function idleBounded(body: Readable, idleMs: number, controller: AbortController, target: UpstreamTarget): Readable {
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      body.destroy(new UpstreamError('unreachable', hostOf(target), `upstream ${hostOf(target)} stalled for ${idleMs} ms while sending`));
-      controller.abort();
-    }, idleMs);
-    timer.unref();
-  };
-  arm();
-  body.on('data', arm);
-  body.once('close', () => clearTimeout(timer));
-  body.once('end', () => clearTimeout(timer));
-  body.on('error', () => clearTimeout(timer));
-  return body;
 }
 
 async function readBounded(body: Readable, limit: number, target: UpstreamTarget, what: string): Promise<Buffer> {
@@ -259,7 +234,8 @@ async function readBounded(body: Readable, limit: number, target: UpstreamTarget
     }
   } catch (error) {
     if (error instanceof UpstreamError) throw error;
-    throw new UpstreamError('unreachable', hostOf(target), `upstream ${hostOf(target)} broke off while sending the ${what} (${describe(error)})`);
+    if (error instanceof CoreUpstreamError) throw new UpstreamError('unreachable', hostOf(target), error.message, true);
+    throw new UpstreamError('unreachable', hostOf(target), `upstream ${hostOf(target)} broke off while sending the ${what}`);
   }
   return Buffer.concat(chunks);
 }
@@ -276,14 +252,5 @@ function accountKey(target: UpstreamTarget): string {
 }
 
 export function hostOf(target: UpstreamTarget): string {
-  try {
-    return new URL(target.url).host;
-  } catch {
-    return 'upstream';
-  }
-}
-
-function describe(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? 'error';
+  return target.host;
 }
