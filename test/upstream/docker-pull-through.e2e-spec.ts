@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { RegistryClient } from '../docker/support/registry-client';
+import { OCI_INDEX, OCI_MANIFEST, RegistryClient } from '../docker/support/registry-client';
 import { buildImageLayout, mustRun, run, tempDir } from '../docker/support/tools';
 import { ApiClient, makeUser } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
@@ -38,6 +38,13 @@ forEachDatabase('docker pull-through', (database) => {
     await seedImage(upstream, `${upstreamLayout}:v1`, 'library/busybox:1');
     await seedImage(upstream, `${upstreamLayout}:v1`, 'library/uncached:1');
     await seedImage(upstream, `${upstreamLayout}:v1`, 'acme/app:1');
+    await seedImage(upstream, `${upstreamLayout}:v1`, 'library/concurrent:1');
+    await seedImage(upstream, `${otherLayout}:v1`, 'library/multi:amd64');
+    // A multi-platform image: an OCI index naming the amd64 manifest.
+    const child = layoutImage(otherLayout).manifestDigest;
+    const childSize = (await new RegistryClient(upstream.url).request('HEAD', `/v2/library/multi/manifests/${child}`)).headers.get('content-length');
+    const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: child, size: Number(childSize), platform: { architecture: 'amd64', os: 'linux' } }] };
+    expect((await new RegistryClient(upstream.url).pushManifest('library/multi', '1', index, OCI_INDEX)).status).toBe(201);
     server = await startServer({ database });
     admin = await ApiClient.login(server);
     reader = await makeUser(admin, 'reader', ['dashboard', 'docker:read']);
@@ -127,6 +134,28 @@ forEachDatabase('docker pull-through', (database) => {
     expect(layoutImage(after.out)).toEqual(layoutImage(otherLayout));
   });
 
+  it('concurrent first pulls of one image share the fetch and all succeed', async () => {
+    const client = new RegistryClient(server.url, reader);
+    const manifests = await Promise.all([1, 2, 3, 4].map(() => client.request('GET', '/v2/default/hub/library/concurrent/manifests/1', { headers: { accept: OCI_MANIFEST } })));
+    expect(manifests.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    const layers = layoutImage(upstreamLayout).layers;
+    const blobs = await Promise.all(layers.map((digest) => client.request('GET', `/v2/default/hub/library/concurrent/blobs/${digest}`)));
+    expect(blobs.map((res) => res.status)).toEqual(layers.map(() => 200));
+  });
+
+  it('an index is stored alone; the platform manifest is fetched when a client asks for it', async () => {
+    const client = new RegistryClient(server.url, reader);
+    const index = await client.request('GET', '/v2/default/hub/library/multi/manifests/1', { headers: { accept: OCI_INDEX } });
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe(OCI_INDEX);
+    const child = layoutImage(otherLayout).manifestDigest;
+    const pulled = await run('skopeo', ['copy', '--src-tls-verify=false', '--src-creds', creds(reader), '--override-arch', 'amd64', '--override-os', 'linux', ref('default/hub/library/multi:1'), `oci:${path.join(work.dir, 'multi')}:x`]);
+    expect(pulled.stderr).toBe('');
+    expect(layoutImage(path.join(work.dir, 'multi')).manifestDigest).toBe(child);
+    const tags = await client.request('GET', '/v2/default/hub/library/multi/tags/list');
+    expect(tags.json.tags).toEqual(['1']);
+  });
+
   it('upstream stopped: cached tags, manifests and blobs still pull (Warning: stale); uncached names are a 502 naming the upstream', async () => {
     await upstream.stop();
     const pulled = await pullTo(reader, 'default/hub/library/alpine:3.20', 'alpine-stale');
@@ -143,6 +172,17 @@ forEachDatabase('docker pull-through', (database) => {
     expect(failed.code).not.toBe(0);
     // containers/image shows only the status line of a 502; the OCI body above names the upstream.
     expect(failed.stderr).toMatch(/502 Bad Gateway/);
+  });
+
+  it('a cached repository refuses pushes once the upstream is removed, until an org admin deletes it', async () => {
+    expect((await admin.delete('/api/v1/orgs/default/upstreams/docker')).status).toBe(204);
+    const refused = await run('skopeo', ['copy', '--dest-tls-verify=false', '--dest-creds', creds(writer), `oci:${otherLayout}:v1`, ref('default/hub/library/alpine:mine')]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/denied.*cached from an upstream/i);
+    expect((await admin.delete(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('hub/library/alpine')}`)).status).toBe(204);
+    await mustRun('skopeo', ['copy', '--dest-tls-verify=false', '--dest-creds', creds(writer), `oci:${otherLayout}:v1`, ref('default/hub/library/alpine:mine')]);
+    const detail = await admin.get(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('hub/library/alpine')}`);
+    expect(detail.body.source).toBe('local');
   });
 });
 

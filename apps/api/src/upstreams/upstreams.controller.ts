@@ -65,7 +65,8 @@ export class UpstreamsController {
   @ApiNoContentResponse()
   async delete(@Param('org') slug: string, @Param('type') type: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     const org = await this.orgs.require(slug);
-    const { type: valid } = validateUpstreamInput(type, { url: 'http://x' });
+    // Only the type is checked here (a docker upstream's prefix is not part of a DELETE).
+    const { type: valid } = validateUpstreamInput(type, { url: 'http://x', prefix: type === 'docker' ? 'x' : undefined });
     if (!(await this.upstreams.delete(org.id, valid))) throw new NotFoundException(`no ${valid} upstream in ${slug}`);
     await this.audit.record({ org: slug, principal, action: 'upstream.deleted', resource: `upstream:${valid}`, result: 'success' });
   }
