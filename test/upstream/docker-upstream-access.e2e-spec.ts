@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { RegistryClient } from '../docker/support/registry-client';
+import { RegistryClient, pushImage } from '../docker/support/registry-client';
 import { buildImageLayout, mustRun, run, tempDir } from '../docker/support/tools';
 import { ApiClient, makeToken, makeUser } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
@@ -16,7 +16,9 @@ import { TamperingRegistry, startTamperingRegistry } from './support/tampering-r
  * - docker-registry with htpasswd as upstream (Basic challenge) with the configured credentials, and
  *   with wrong ones (502 naming the upstream, nothing stored);
  * - another Packgate as upstream (Bearer challenge, token realm, credentials = an access token);
- * - a tampering upstream: manifest or layer bytes that do not match their digest → 502, nothing stored.
+ * - a tampering upstream: manifest or layer bytes that do not match their digest → 502, nothing stored;
+ * - an upstream that never answers: bounded (502 after the timeout), other pulls go on meanwhile;
+ * - a digest stored for another repository is not served under the prefix unless the upstream has it.
  */
 forEachDatabase('docker upstream access and auth', (database) => {
   let server: TestServer;
@@ -45,7 +47,7 @@ forEachDatabase('docker upstream access and auth', (database) => {
     const upstreamToken = (await makeToken(await ApiClient.login(bearer, publisher.username, publisher.password), ['docker:read'])).token;
     await mustRun('skopeo', ['copy', '--dest-tls-verify=false', '--dest-creds', `${publisher.username}:${publisher.password}`, `oci:${layout}:v1`, `docker://${bearer.host}/default/tools/alpine:3.20`]);
 
-    server = await startServer({ database });
+    server = await startServer({ database, env: { PACKGATE_UPSTREAM_TIMEOUT_SECONDS: '2' } });
     admin = await ApiClient.login(server);
     for (const org of ['basic', 'bearer', 'wrong', 'tamper', 'other']) {
       expect((await admin.post('/api/v1/orgs', { slug: org })).status).toBe(201);
@@ -149,5 +151,26 @@ forEachDatabase('docker upstream access and auth', (database) => {
     expect(storedUnder(server.dataDir, tampering.badLayer.manifestDigest)).toBe(false);
     const pulled = await pull('tamper/hub/library/badlayer:1', ['--creds', `${reader.username}:${reader.password}`]);
     expect(pulled.code).not.toBe(0);
+  });
+
+  it('a silent upstream is cut off after the timeout while other pulls go on', async () => {
+    const client = new RegistryClient(server.url, reader);
+    const started = Date.now();
+    const slow = client.request('GET', '/v2/tamper/hub/library/slow/manifests/1');
+    const meanwhile = await client.request('GET', '/v2/default/hub/library/alpine/manifests/3.20', { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    expect(meanwhile.status).toBe(200);
+    const answered = await slow;
+    expect(answered.status).toBe(502);
+    expect(answered.json.errors[0].message).toContain(tampering.host);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('does not serve a layer stored for a private repository under the prefix when the upstream lacks it', async () => {
+    const client = new RegistryClient(server.url, { username: 'admin', password: server.adminPassword });
+    const secret = await pushImage(client, 'default/secret-app', 'v1', 'secret');
+    const probe = await new RegistryClient(server.url, reader).request('GET', `/v2/default/hub/library/alpine/blobs/${secret.layerDigest}`);
+    expect(probe.status).toBe(404);
+    expect(probe.json.errors[0].code).toBe('BLOB_UNKNOWN');
+    expect(probe.body.toString()).not.toContain('layer-bytes-secret');
   });
 });

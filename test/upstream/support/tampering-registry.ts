@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 /**
  * A tiny registry on loopback that lies: `library/evil:1` is a manifest whose bytes do not match
  * the `Docker-Content-Digest` it announces (and, by digest, the digest asked for);
- * `library/badlayer:1` is an honest manifest whose layer blob comes back with other bytes.
+ * `library/badlayer:1` is an honest manifest whose layer blob comes back with other bytes;
+ * `library/slow` never answers.
  */
 export interface TamperingRegistry {
   url: string;
@@ -44,6 +45,7 @@ export async function startTamperingRegistry(): Promise<TamperingRegistry> {
       res.writeHead(status, { 'content-length': String(body.length), ...headers });
       res.end(req.method === 'HEAD' ? undefined : body);
     };
+    if (path.startsWith('/v2/library/slow/')) return; // holds the request until the server closes
     if (path === '/v2/') return send(200, Buffer.from('{}'), { 'content-type': 'application/json' });
     const manifest = /^\/v2\/library\/(evil|badlayer)\/manifests\/(.+)$/.exec(path);
     if (manifest?.[1] === 'evil') return send(200, honest, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': announced });
