@@ -80,6 +80,9 @@ forEachDatabase('docker pull-through', (database) => {
     expect(detail.status).toBe(200);
     expect(detail.body.source).toBe('upstream');
     expect(detail.body.versions.map((v: { version: string }) => v.version)).toEqual(['3.20']);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/packgate_upstream_cache_misses_total\{format="docker",kind="file"\} [1-9]/);
+    expect(metrics).toMatch(/packgate_upstream_bytes_total\{format="docker"\} [1-9]/);
   });
 
   it('podman pulls through the prefix (by tag, then by digest from the store)', async () => {

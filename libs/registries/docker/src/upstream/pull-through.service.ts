@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Response } from 'express';
-import { BLOB_STORE, BlobStore, STALE_WARNING, StagedBlob, UpstreamSettings, UpstreamSettingsService, countHit, countMiss, decideSource, upstreamMetrics } from '@packgate/registries/core';
+import { BLOB_STORE, BlobStore, STALE_WARNING, StagedBlob, UpstreamSettings, UpstreamSettingsService, countHit, countMiss, decideSource, upstreamMetrics, UpstreamError as CoreUpstreamError } from '@packgate/registries/core';
+import { DOCKER_OPTIONS, DockerOptions } from '../docker-options';
 import { OciError } from '../errors';
 import { Descriptor, ParsedManifest, parseManifest } from '../manifest-parser';
 import { algorithmOf, isDigest, isTag, parseDigest } from '../names';
@@ -49,6 +50,7 @@ export class PullThroughService {
     private readonly settings: UpstreamSettingsService,
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     @Inject(DOCKER_UPSTREAM_CLIENT) private readonly client: UpstreamRegistryClient,
+    @Inject(DOCKER_OPTIONS) private readonly options: DockerOptions,
   ) {}
 
   /** The upstream this repository is proxied from, or null when it is served locally only. */
@@ -257,9 +259,13 @@ export class PullThroughService {
       }
       let staged: StagedBlob;
       try {
-        staged = await this.store.stage(blob.body, { addressBy: algorithmOf(digest), maxBytes: descriptor.size >= 0 ? descriptor.size : undefined });
+        // Never more than the manifest (or, for a blob asked for directly, the upstream's length) says.
+        const maxBytes = descriptor.size >= 0 ? descriptor.size : (blob.size ?? this.options.maxBlobBytes);
+        staged = await this.store.stage(blob.body, { addressBy: algorithmOf(digest), maxBytes });
       } catch (error) {
         if (error instanceof UpstreamError) throw error;
+        // The upstream broke off or stalled mid-blob (the core client counted it).
+        if (error instanceof CoreUpstreamError) throw new UpstreamError('unreachable', host, error.message, true);
         if ((error as { status?: number }).status === 413) throw new UpstreamError('tampered', host, `blob ${digest} from upstream ${host} is larger than its manifest says`);
         throw error;
       }
