@@ -43,6 +43,8 @@ describe('upstream registry client', () => {
     const writer = await makeUser(admin, 'writer', ['dashboard', 'docker:write']);
     bearerToken = (await makeToken(await ApiClient.login(bearer, writer.username, writer.password), ['docker:read'])).token;
     await mustRun('skopeo', ['copy', '--dest-tls-verify=false', '--dest-creds', `${writer.username}:${writer.password}`, `oci:${layout}:v1`, `docker://${bearer.host}/default/alpine:3.20`]);
+    await mustRun('skopeo', ['copy', '--dest-tls-verify=false', '--dest-creds', `${writer.username}:${writer.password}`, `oci:${layout}:v1`, `docker://${bearer.host}/default/public-alpine:3.20`]);
+    expect((await admin.patch('/api/v1/orgs/default/packages/docker/public-alpine', { private: false })).status).toBe(200);
   }, 180_000);
   afterAll(async () => {
     await open?.cleanup();
@@ -89,6 +91,12 @@ describe('upstream registry client', () => {
     expect(refused.kind).toBe('refused');
     expect(refused.message).toContain(bearer.host);
     await expect(client.manifest(at(bearer.url, { username: 'ci', password: 'pgt_nope' }), 'default/alpine', '3.20')).rejects.toMatchObject({ kind: 'refused' });
+  });
+
+  it('gets an anonymous pull token from the realm when no credentials are configured (Docker Hub style)', async () => {
+    const target = at(bearer.url, null);
+    expect((await client.manifest(target, 'default/public-alpine', '3.20')).digest).toBe(manifestDigest);
+    expect(await sha256((await client.blob(target, 'default/public-alpine', layers[1].digest)).body)).toBe(layers[1].digest);
   });
 
   it('reports missing names as not-found and a stopped registry as unreachable, naming the host', async () => {
