@@ -173,4 +173,17 @@ forEachDatabase('docker upstream access and auth', (database) => {
     expect(probe.json.errors[0].code).toBe('BLOB_UNKNOWN');
     expect(probe.body.toString()).not.toContain('layer-bytes-secret');
   });
+
+  it('garbage collection of old upstream caches drops the cached repository and its layers; the next pull fetches again', async () => {
+    const layer = layoutImage(layout).layers[0];
+    expect(storedUnder(server.dataDir, layer)).toBe(true);
+    const gc = await admin.post('/api/v1/admin/gc?graceSeconds=0&upstreamOlderThanDays=0');
+    expect(gc.status).toBe(200);
+    expect(gc.body.upstreamPackages).toBeGreaterThan(0);
+    expect((await admin.get(`/api/v1/orgs/default/packages/docker/${encodeURIComponent('hub/library/alpine')}`)).status).toBe(404);
+    expect(storedUnder(server.dataDir, layer)).toBe(false);
+    const out = path.join(work.dir, 'after-gc');
+    await mustRun('skopeo', ['copy', '--src-tls-verify=false', '--src-creds', `${reader.username}:${reader.password}`, ref('default/hub/library/alpine:3.20'), `oci:${out}:x`]);
+    expect(layoutImage(out)).toEqual(layoutImage(layout));
+  });
 });
