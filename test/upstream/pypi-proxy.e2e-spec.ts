@@ -190,6 +190,34 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     }
   });
 
+  it('sends the stored credentials to the upstream only, never to a file host elsewhere', async () => {
+    const wheel = (await buildDist('elsewhere-pkg', '1.0.0')).wheel;
+    const bytes = readFileSync(wheel);
+    const filename = path.basename(wheel);
+    const fileHostAuth: (string | undefined)[] = [];
+    const fileHost = await startTinyServer((req, res) => {
+      fileHostAuth.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
+    });
+    const indexAuth: (string | undefined)[] = [];
+    const index = await startTinyServer((req, res) => {
+      indexAuth.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<a href="${fileHost.url}/f/${filename}#sha256=${sha256(bytes)}">${filename}</a>`);
+    });
+    try {
+      expect((await admin.post('/api/v1/orgs', { slug: 'creds' })).status).toBe(201);
+      expect((await admin.put('/api/v1/orgs/creds/upstreams/pypi', { url: index.url, username: 'robot', password: 'index-only-secret' })).status).toBe(200);
+      const res = await get(`/creds/pypi/files/elsewhere-pkg/${filename}`, { authorization: basic('admin', server.adminPassword) });
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+      expect(indexAuth).toContain(basic('robot', 'index-only-secret'));
+      expect(fileHostAuth).toEqual([undefined]);
+    } finally {
+      await index.close();
+      await fileHost.close();
+    }
+  });
+
   it('a slow upstream answers 502 after the bounded timeout without holding up other requests', async () => {
     const stalled: import('node:http').ServerResponse[] = [];
     const tiny = await startTinyServer((_req, res) => void stalled.push(res));
