@@ -18,6 +18,9 @@ import { DockerBlobReferences } from './storage/docker-blob-references';
 import { RepositoryService } from './storage/repository.service';
 import { UploadSessions } from './storage/upload-sessions';
 import { TokenController } from './token.controller';
+import { PullThroughService } from './upstream/pull-through.service';
+import { dockerUpstreamClientProvider } from './upstream/upstream-client.provider';
+import { UpstreamRepositories } from './upstream/upstream-repositories';
 
 /**
  * Docker/OCI registry (`/v2`, token realm `/v2/token`) on top of the core package service, the auth
@@ -52,6 +55,9 @@ export class DockerModule implements OnModuleInit {
         ReferrersHandler,
         DockerBlobReferences,
         DockerContentsProvider,
+        dockerUpstreamClientProvider,
+        UpstreamRepositories,
+        PullThroughService,
       ],
     };
   }

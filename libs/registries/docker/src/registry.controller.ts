@@ -14,6 +14,7 @@ import { TagsHandler, sendPage } from './handlers/tags.handler';
 import { RegistryRoute, parsePagination, parseRoute, repositoryNameOf } from './names';
 import { OciExceptionFilter } from './oci-exception.filter';
 import { RepositoryService } from './storage/repository.service';
+import { PullThroughService } from './upstream/pull-through.service';
 
 type Handler = (request: RegistryRequest<any>) => Promise<void>;
 
@@ -41,6 +42,7 @@ export class RegistryController {
   constructor(
     private readonly repositories: RepositoryService,
     private readonly access: RepositoryAccessService,
+    private readonly pullThrough: PullThroughService,
     blobs: BlobsHandler,
     uploads: BlobUploadsHandler,
     manifests: ManifestsHandler,
@@ -97,8 +99,10 @@ export class RegistryController {
     if (!handler) throw new OciError('UNSUPPORTED', `${req.method} is not supported here`);
     const principal = getPrincipal(req);
     const ctx = await this.repositories.context(route.repo);
-    this.access.assert(principal, ctx, actionsFor(route, req.method), mountScope(route, req));
+    const proxy = await this.pullThrough.proxied(ctx);
+    this.access.assert(principal, ctx, actionsFor(route, req.method), mountScope(route, req), proxy ? await this.pullThrough.accessHint(ctx) : undefined);
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
+    await this.pullThrough.prepare(proxy, { req, res, principal, route, ctx });
     await handler({ req, res, principal, route, ctx });
   }
 

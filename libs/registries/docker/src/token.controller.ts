@@ -11,6 +11,7 @@ import { queryStrings } from './handlers/registry-request';
 import { parseRepositoryName } from './names';
 import { OciExceptionFilter } from './oci-exception.filter';
 import { RepositoryService } from './storage/repository.service';
+import { PullThroughService } from './upstream/pull-through.service';
 
 const REPOSITORY_ACTIONS: readonly RegistryAction[] = ['pull', 'push', 'delete', '*'];
 
@@ -32,6 +33,7 @@ export class TokenController {
     private readonly registryTokens: RegistryTokenService,
     private readonly repositories: RepositoryService,
     private readonly access: RepositoryAccessService,
+    private readonly pullThrough: PullThroughService,
     @Inject(DOCKER_OPTIONS) private readonly options: DockerOptions,
   ) {}
 
@@ -57,7 +59,8 @@ export class TokenController {
       return [];
     }
     const ctx = await this.repositories.context(repo);
+    const upstream = (await this.pullThrough.proxied(ctx)) ? await this.pullThrough.accessHint(ctx) : undefined;
     const requested = entry.actions.filter((action): action is RegistryAction => (REPOSITORY_ACTIONS as readonly string[]).includes(action));
-    return [...new Set(requested)].filter((action) => this.access.decide(principal, ctx, action).allowed);
+    return [...new Set(requested)].filter((action) => this.access.decide(principal, ctx, action, upstream).allowed);
   }
 }
