@@ -6,7 +6,6 @@ import { BlobReferenceRegistry } from './gc/blob-references';
 import { GC_OPTIONS, GarbageCollector } from './gc/garbage-collector.service';
 import { GcController } from './gc/gc.controller';
 import { PackageAccess } from './access/package-access.service';
-import { PackageContentsRegistry } from './package-contents';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
 import { FsBlobStore } from './storage/fs-blob-store';
@@ -33,13 +32,12 @@ export class RegistryCoreModule {
         { provide: STAGING_OPTIONS, useValue: { graceSeconds: options.stagingGraceSeconds ?? 3600 } },
         StagingReclaimer,
         PackageService,
-        PackageContentsRegistry,
         { provide: GC_OPTIONS, useValue: { graceSeconds: options.gcGraceSeconds ?? 3600 } },
         BlobReferenceRegistry,
         GarbageCollector,
         PackageAccess,
       ],
-      exports: [BLOB_STORE, StagingReclaimer, PackageService, PackageContentsRegistry, BlobReferenceRegistry, GarbageCollector, PackageAccess, TypeOrmModule],
+      exports: [BLOB_STORE, StagingReclaimer, PackageService, BlobReferenceRegistry, GarbageCollector, PackageAccess, TypeOrmModule],
     };
   }
 }

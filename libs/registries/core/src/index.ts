@@ -6,7 +6,6 @@ export * from './storage/blob-store';
 export * from './storage/fs-blob-store';
 export * from './storage/staging-reclaimer';
 export * from './names';
-export * from './package-contents';
 export * from './faults/dependency-failure';
 export * from './json-depth';
 export * from './transaction-retry';
