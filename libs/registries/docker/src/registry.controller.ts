@@ -1,7 +1,7 @@
 import { All, Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Principal, getPrincipal } from '@packgate/auth';
+import { Principal, getPrincipal, requestMeta } from '@packgate/auth';
 import { METHOD_ACTIONS, RepositoryAccessService } from './auth/repository-access.service';
 import { RegistryAction, scopeRestrictionOf } from './auth/scope';
 import { OciAccessError, OciError } from './errors';
@@ -99,7 +99,7 @@ export class RegistryController {
     const ctx = await this.repositories.context(route.repo);
     this.access.assert(principal, ctx, actionsFor(route, req.method), mountScope(route, req));
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
-    await handler({ req, res, principal, route, ctx });
+    await handler({ req, res, principal, meta: requestMeta(req), route, ctx });
   }
 
   /** A registry token needs `registry:catalog:*`; with it, the listing shows what its holder may pull. */
