@@ -1,12 +1,8 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { AuditService, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
-import { LISTED_ONCE_VERSIONED, Package, PackageAccess, PackageService, PackageSummaryFigures, PackageTarget, normalizePackageName } from '@packgate/registries/core';
+import { LISTED_ONCE_VERSIONED, Package, PackageAccess, PackageService, PackageSummaryFigures } from '@packgate/registries/core';
 import { OrgLookupService } from '../orgs/org-lookup.service';
 import type { PackageDetailDto, PackageSummaryDto, PackageVersionDto, UpdatePackageDto } from './package.dto';
-
-function targetOf(org: string, pkg: Package): PackageTarget {
-  return { org, type: pkg.type, name: pkg.normalizedName, label: pkg.name };
-}
 
 /** REST view of packages: listing, detail, settings and deletion, each through the evaluator. */
 @Injectable()
@@ -31,32 +27,22 @@ export class PackagesService {
       .map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
   }
 
-  async detail(principal: Principal, slug: string, type: string, name: string): Promise<PackageDetailDto> {
-    const pkg = await this.findReadable(principal, slug, type, name);
+  /** The package the route's access step resolved (PackageAccessRequired). */
+  async detail(pkg: Package): Promise<PackageDetailDto> {
     const summaries = await this.packages.summaries([pkg.id]);
     return { ...this.summary(pkg, summaries.get(pkg.id)), versions: await this.versions(pkg) };
   }
 
-  async update(principal: Principal, slug: string, type: string, name: string, body: UpdatePackageDto): Promise<PackageSummaryDto> {
-    const pkg = await this.findReadable(principal, slug, type, name);
-    this.access.check(principal, targetOf(slug, pkg), pkg, 'package:configure');
+  async update(principal: Principal, slug: string, pkg: Package, body: UpdatePackageDto): Promise<PackageSummaryDto> {
     const before = { private: pkg.private, permissionMode: pkg.permissionMode };
     const updated = await this.packages.updateSettings(pkg, body);
     await this.audit.record({ org: slug, principal, action: 'package.settings-changed', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success', details: { before, after: { private: updated.private, permissionMode: updated.permissionMode } } });
     return this.summary(updated, (await this.packages.summaries([updated.id])).get(pkg.id));
   }
 
-  async delete(principal: Principal, slug: string, type: string, name: string): Promise<void> {
-    const pkg = await this.findReadable(principal, slug, type, name);
-    this.access.check(principal, targetOf(slug, pkg), pkg, 'package:configure');
+  async delete(principal: Principal, slug: string, pkg: Package): Promise<void> {
     await this.packages.deletePackage(pkg);
     await this.audit.record({ org: slug, principal, action: 'package.deleted', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success' });
-  }
-
-  /** A package the caller may see; otherwise 404 (RestExceptionFilter) so names do not leak. */
-  async findReadable(principal: Principal, slug: string, type: string, name: string): Promise<Package> {
-    if (!isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
-    return (await this.access.requireExisting(principal, { org: slug, type, name: normalizePackageName(type, name), label: name }, 'package:view')).pkg;
   }
 
   private async versions(pkg: Package): Promise<PackageVersionDto[]> {

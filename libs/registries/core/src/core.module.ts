@@ -6,6 +6,7 @@ import { BlobReferenceRegistry } from './gc/blob-references';
 import { GC_OPTIONS, GarbageCollector } from './gc/garbage-collector.service';
 import { GcController } from './gc/gc.controller';
 import { PackageAccess } from './access/package-access.service';
+import { PackageAccessGuard } from './access/package-access.guard';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
 import { FsBlobStore } from './storage/fs-blob-store';
@@ -36,8 +37,9 @@ export class RegistryCoreModule {
         BlobReferenceRegistry,
         GarbageCollector,
         PackageAccess,
+        PackageAccessGuard,
       ],
-      exports: [BLOB_STORE, StagingReclaimer, PackageService, BlobReferenceRegistry, GarbageCollector, PackageAccess, TypeOrmModule],
+      exports: [BLOB_STORE, StagingReclaimer, PackageService, BlobReferenceRegistry, GarbageCollector, PackageAccess, PackageAccessGuard, TypeOrmModule],
     };
   }
 }
