@@ -7,3 +7,6 @@ import { DockerManifest } from './docker-manifest.entity';
 import { DockerUploadSession } from './docker-upload-session.entity';
 
 export const DOCKER_ENTITIES = [DockerManifest, DockerBlobLink, DockerUploadSession];
+
+/** Tags are core versions now; the shape callers of RepositoryService.findTag get. */
+export type { DockerTag } from '../storage/repository.service';
