@@ -56,7 +56,8 @@ describe('PackageAccessRequired guard', () => {
   it('decides like the package-access step: 401 for anonymous, 404 when not readable or missing, 403 when readable only', async () => {
     const rest = { org: 'acme', type: 'pypi', name: 'Demo_Pkg' };
     expect(await outcome('rest', rest, ANONYMOUS)).toBe('unauthenticated');
-    expect(await outcome('rest', rest, member(['dashboard']))).toBe('not-visible');
+    // A package role of another package: a PyPI role, but none that reads this project.
+    expect(await outcome('rest', rest, member(['dashboard', 'pypi:other:read']))).toBe('not-visible');
     expect(await outcome('rest', rest, member(['pypi:read']))).toBe('pass');
     expect(await outcome('rest', { ...rest, name: 'missing' }, member(['pypi:read']))).toBe('not-visible');
     expect(await outcome('rest', { ...rest, org: 'elsewhere' }, member(['pypi:read']))).toBe('not-visible');
