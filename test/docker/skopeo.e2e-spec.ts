@@ -78,8 +78,12 @@ forEachDatabase('skopeo', (database) => {
     expect(detail.status).toBe(200);
     expect(detail.body.versions.map((v: { version: string }) => v.version).sort()).toEqual(['v1', 'v2']);
     const v1 = detail.body.versions.find((v: { version: string }) => v.version === 'v1');
-    expect(v1.files).toEqual([expect.objectContaining({ filename: inspect.Digest, sha256: inspect.Digest.replace('sha256:', '') })]);
-    expect(v1.files[0].size).toBeGreaterThan(0);
+    // A tag is a core version; its files are the manifest and the config and layers it references.
+    expect(v1.files[0]).toMatchObject({ filename: `v1@${inspect.Digest}`, sha256: inspect.Digest.replace('sha256:', '') });
+    const blobs = v1.files.slice(1).map((file: { sha256: string }) => `sha256:${file.sha256}`);
+    expect(blobs).toHaveLength(inspect.Layers.length + 1);
+    expect(blobs).toEqual(expect.arrayContaining(inspect.Layers));
+    expect(v1.files.every((file: { size: number }) => file.size > 0)).toBe(true);
   });
 
   it('deletes a tag with skopeo delete', async () => {

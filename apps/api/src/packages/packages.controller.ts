@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireOrgAccess, RestApi } from '@packgate/auth';
+import { ExistingPackage, PackageAccessRequired, ResolvedPackage } from '@packgate/registries/core';
 import { PackageDetailDto, PackageSummaryDto, UpdatePackageDto } from './package.dto';
 import { PackagesService } from './packages.service';
 
@@ -26,22 +27,25 @@ export class PackagesController {
   @RequireOrgAccess('org:view')
   @ApiOperation({ summary: 'One package with its versions and files (scoped npm names and docker paths URL-encoded as one segment)' })
   @ApiOkResponse({ type: PackageDetailDto })
-  get(@Param('org') org: string, @Param('type') type: string, @Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<PackageDetailDto> {
-    return this.packages.detail(principal, org, type, name);
+  @PackageAccessRequired('package:view')
+  get(@ResolvedPackage() { pkg }: ExistingPackage): Promise<PackageDetailDto> {
+    return this.packages.detail(pkg);
   }
 
   @Patch(':type/:name')
   @ApiOperation({ summary: 'Make public/private or switch permission mode (org:admin)' })
   @ApiOkResponse({ type: PackageSummaryDto })
-  update(@Param('org') org: string, @Param('type') type: string, @Param('name') name: string, @Body() body: UpdatePackageDto, @CurrentPrincipal() principal: Principal): Promise<PackageSummaryDto> {
-    return this.packages.update(principal, org, type, name, body);
+  @PackageAccessRequired('package:configure', { existing: true })
+  update(@ResolvedPackage() { org, pkg }: ExistingPackage, @Body() body: UpdatePackageDto, @CurrentPrincipal() principal: Principal): Promise<PackageSummaryDto> {
+    return this.packages.update(principal, org.slug, pkg, body);
   }
 
   @Delete(':type/:name')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a package with all versions and files (org:admin)' })
   @ApiNoContentResponse()
-  delete(@Param('org') org: string, @Param('type') type: string, @Param('name') name: string, @CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.packages.delete(principal, org, type, name);
+  @PackageAccessRequired('package:configure', { existing: true })
+  delete(@ResolvedPackage() { org, pkg }: ExistingPackage, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.packages.delete(principal, org.slug, pkg);
   }
 }

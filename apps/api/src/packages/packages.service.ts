@@ -1,12 +1,8 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { AuditService, PACKAGE_TYPES, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
-import { Package, PackageAccess, PackageContentsRegistry, PackageService, PackageSummaryFigures, PackageTarget, PackageVersionView, normalizePackageName } from '@packgate/registries/core';
+import { AuditService, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
+import { LISTED_ONCE_VERSIONED, Package, PackageAccess, PackageService, PackageSummaryFigures } from '@packgate/registries/core';
 import { OrgLookupService } from '../orgs/org-lookup.service';
-import type { PackageDetailDto, PackageSummaryDto, UpdatePackageDto } from './package.dto';
-
-function targetOf(org: string, pkg: Package): PackageTarget {
-  return { org, type: pkg.type, name: pkg.normalizedName, label: pkg.name };
-}
+import type { PackageDetailDto, PackageSummaryDto, PackageVersionDto, UpdatePackageDto } from './package.dto';
 
 /** REST view of packages: listing, detail, settings and deletion, each through the evaluator. */
 @Injectable()
@@ -16,7 +12,6 @@ export class PackagesService {
     private readonly access: PackageAccess,
     private readonly orgs: OrgLookupService,
     private readonly audit: AuditService,
-    private readonly contents: PackageContentsRegistry,
   ) {}
 
   async list(principal: Principal, slug: string, type?: string, query?: string): Promise<PackageSummaryDto[]> {
@@ -26,66 +21,31 @@ export class PackagesService {
     const visible = this.access
       .visible(principal, slug, await this.packages.listPackages(org.id, type as PackageType | undefined), 'package:view')
       .filter((pkg) => !needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle));
-    const listed = await this.listed(visible);
-    const summaries = await this.figures(listed);
-    return listed.map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
+    const summaries = await this.packages.summaries(visible.map((pkg) => pkg.id));
+    return visible
+      .filter((pkg) => !LISTED_ONCE_VERSIONED.has(pkg.type) || (summaries.get(pkg.id)?.versions ?? 0) > 0)
+      .map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
   }
 
-  /** Drops packages their format does not list yet (a Docker repository without a manifest). */
-  private async listed(pkgs: Package[]): Promise<Package[]> {
-    let out = pkgs;
-    for (const type of PACKAGE_TYPES) {
-      const provider = this.contents.providerFor(type);
-      const ids = pkgs.filter((pkg) => pkg.type === type).map((pkg) => pkg.id);
-      if (!provider?.listed || ids.length === 0) continue;
-      const keep = await provider.listed(ids);
-      out = out.filter((pkg) => pkg.type !== type || keep.has(pkg.id));
-    }
-    return out;
-  }
-
-  async detail(principal: Principal, slug: string, type: string, name: string): Promise<PackageDetailDto> {
-    const pkg = await this.findReadable(principal, slug, type, name);
-    const summaries = await this.figures([pkg]);
+  /** The package the route's access step resolved (PackageAccessRequired). */
+  async detail(pkg: Package): Promise<PackageDetailDto> {
+    const summaries = await this.packages.summaries([pkg.id]);
     return { ...this.summary(pkg, summaries.get(pkg.id)), versions: await this.versions(pkg) };
   }
 
-  async update(principal: Principal, slug: string, type: string, name: string, body: UpdatePackageDto): Promise<PackageSummaryDto> {
-    const pkg = await this.findReadable(principal, slug, type, name);
-    this.access.check(principal, targetOf(slug, pkg), pkg, 'package:configure');
+  async update(principal: Principal, slug: string, pkg: Package, body: UpdatePackageDto): Promise<PackageSummaryDto> {
     const before = { private: pkg.private, permissionMode: pkg.permissionMode };
     const updated = await this.packages.updateSettings(pkg, body);
     await this.audit.record({ org: slug, principal, action: 'package.settings-changed', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success', details: { before, after: { private: updated.private, permissionMode: updated.permissionMode } } });
-    return this.summary(updated, (await this.figures([updated])).get(pkg.id));
+    return this.summary(updated, (await this.packages.summaries([updated.id])).get(pkg.id));
   }
 
-  async delete(principal: Principal, slug: string, type: string, name: string): Promise<void> {
-    const pkg = await this.findReadable(principal, slug, type, name);
-    this.access.check(principal, targetOf(slug, pkg), pkg, 'package:configure');
+  async delete(principal: Principal, slug: string, pkg: Package): Promise<void> {
     await this.packages.deletePackage(pkg);
     await this.audit.record({ org: slug, principal, action: 'package.deleted', resource: `${pkg.type}:${pkg.normalizedName}`, result: 'success' });
   }
 
-  /** A package the caller may see; otherwise 404 (RestExceptionFilter) so names do not leak. */
-  async findReadable(principal: Principal, slug: string, type: string, name: string): Promise<Package> {
-    if (!isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
-    return (await this.access.requireExisting(principal, { org: slug, type, name: normalizePackageName(type, name), label: name }, 'package:view')).pkg;
-  }
-
-  /** Version count, size and last upload: from versions and files, or from the format's provider. */
-  private async figures(pkgs: Package[]): Promise<Map<number, PackageSummaryFigures>> {
-    const out = await this.packages.summaries(pkgs.filter((pkg) => !this.contents.providerFor(pkg.type)).map((pkg) => pkg.id));
-    for (const type of PACKAGE_TYPES) {
-      const provider = this.contents.providerFor(type);
-      const ids = pkgs.filter((pkg) => pkg.type === type).map((pkg) => pkg.id);
-      if (provider && ids.length > 0) for (const [id, figures] of await provider.summaries(ids)) out.set(id, figures);
-    }
-    return out;
-  }
-
-  private async versions(pkg: Package): Promise<PackageVersionView[]> {
-    const provider = this.contents.providerFor(pkg.type);
-    if (provider) return provider.versions(pkg);
+  private async versions(pkg: Package): Promise<PackageVersionDto[]> {
     return (await this.packages.detail(pkg)).versions.map(({ version, files }) => ({
       version: version.version,
       createdAt: version.createdAt,

@@ -5,7 +5,7 @@ import { BlobReferenceRegistry } from './gc/blob-references';
 import { GC_OPTIONS, GarbageCollector } from './gc/garbage-collector.service';
 import { GcController } from './gc/gc.controller';
 import { PackageAccess } from './access/package-access.service';
-import { PackageContentsRegistry } from './package-contents';
+import { PackageAccessGuard } from './access/package-access.guard';
 import { PackageService } from './package.service';
 import { BLOB_STORE } from './storage/blob-store';
 import { BlobStoreSettings, createBlobStore } from './storage/blob-store-factory';
@@ -57,21 +57,21 @@ export class RegistryCoreModule {
         { provide: STAGING_OPTIONS, useValue: { graceSeconds: options.stagingGraceSeconds ?? 3600 } },
         StagingReclaimer,
         PackageService,
-        PackageContentsRegistry,
         { provide: GC_OPTIONS, useValue: { graceSeconds: options.gcGraceSeconds ?? 3600 } },
         BlobReferenceRegistry,
         GarbageCollector,
         PackageAccess,
+        PackageAccessGuard,
         ...upstreamProviders,
       ],
       exports: [
         BLOB_STORE,
         StagingReclaimer,
         PackageService,
-        PackageContentsRegistry,
         BlobReferenceRegistry,
         GarbageCollector,
         PackageAccess,
+        PackageAccessGuard,
         TypeOrmModule,
         UpstreamSettingsService,
         UpstreamRouter,

@@ -62,6 +62,28 @@ export interface StoredFile {
   created: { package: boolean; version: boolean };
 }
 
+/** A file of a version that names a blob already stored (content-addressed formats). */
+export interface BlobFile {
+  filename: string;
+  digest: string;
+  size: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface PackageSummaryFigures {
+  versions: number;
+  size: number;
+  lastUpload: Date | null;
+  latest: string | null;
+}
+
+/**
+ * Formats whose package row exists before its first version (Docker creates the repository at the
+ * first blob upload, which must be linked somewhere): listings show such a package once it has a
+ * version.
+ */
+export const LISTED_ONCE_VERSIONED: ReadonlySet<PackageType> = new Set<PackageType>(['docker']);
+
 export interface PackageDetail {
   pkg: Package;
   versions: { version: PackageVersion; files: PackageFile[] }[];
@@ -128,8 +150,8 @@ export class PackageService {
    * one stored). Aggregated in the database from covering indexes, in chunks that stay below
    * SQLite's bound-parameter limit.
    */
-  async summaries(packageIds: number[]): Promise<Map<number, { versions: number; size: number; lastUpload: Date | null; latest: string | null }>> {
-    const out = new Map<number, { versions: number; size: number; lastUpload: Date | null; latest: string | null }>();
+  async summaries(packageIds: number[]): Promise<Map<number, PackageSummaryFigures>> {
+    const out = new Map<number, PackageSummaryFigures>();
     for (const id of packageIds) out.set(id, { versions: 0, size: 0, lastUpload: null, latest: null });
     const createdAt = this.files.metadata.findColumnWithPropertyName('createdAt')!;
     for (let start = 0; start < packageIds.length; start += SUMMARY_CHUNK) {
@@ -342,12 +364,35 @@ export class PackageService {
   }
 
   async deleteVersion(version: PackageVersion): Promise<void> {
-    await withTransactionRetry(this.dataSource, async (manager) => {
-      const files = await manager.find(PackageFile, { where: { versionId: version.id } });
-      for (const file of files) await this.dropBlobReference(manager, file.blobDigest);
-      await manager.delete(PackageFile, { versionId: version.id });
-      await manager.delete(PackageVersion, { id: version.id });
-    });
+    await withTransactionRetry(this.dataSource, (manager) => this.dropVersion(manager, version.id));
+  }
+
+  /** Deletes a version, its files and their blob references, inside the caller's transaction. */
+  async dropVersion(manager: EntityManager, versionId: number): Promise<void> {
+    const files = await manager.find(PackageFile, { where: { versionId } });
+    for (const file of files) await this.dropBlobReference(manager, file.blobDigest);
+    await manager.delete(PackageFile, { versionId });
+    await manager.delete(PackageVersion, { id: versionId });
+  }
+
+  /**
+   * Sets a version whose files name blobs already stored (a Docker tag: its manifest and the blobs
+   * that manifest references), inside the caller's transaction: a version of that name is replaced
+   * with its files and references, so the new row's id and `createdAt` tell when it last changed.
+   * Each file takes one reference on its blob; a blob without a row is a NotFoundError (BLOB_UNKNOWN)
+   * and the caller's transaction rolls back.
+   */
+  async putBlobVersion(manager: EntityManager, packageId: number, name: string, metadata: Record<string, unknown>, files: BlobFile[]): Promise<PackageVersion> {
+    const existing = await manager.findOne(PackageVersion, { where: { packageId, version: name } });
+    if (existing) await this.dropVersion(manager, existing.id);
+    const now = new Date();
+    const version = await manager.save(manager.create(PackageVersion, { packageId, version: name, metadata, yanked: false, yankedReason: null, createdAt: now }));
+    for (const file of files) {
+      const updated = await manager.increment(Blob, { digest: file.digest }, 'refCount', 1);
+      if ((updated.affected ?? 0) === 0) throw new NotFoundError(`blob ${file.digest} is not stored`, 'BLOB_UNKNOWN');
+      await manager.insert(PackageFile, { packageId, versionId: version.id, filename: file.filename, blobDigest: file.digest, size: file.size, metadata: file.metadata as never, createdAt: now });
+    }
+    return version;
   }
 
   async deleteFile(file: PackageFile): Promise<void> {

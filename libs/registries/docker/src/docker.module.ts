@@ -1,13 +1,12 @@
 import { DynamicModule, Module, OnModuleInit } from '@nestjs/common';
-import { BlobReferenceRegistry, PackageContentsRegistry } from '@packgate/registries/core';
-import { DockerContentsProvider } from './storage/docker-contents.provider';
+import { BlobReferenceRegistry } from '@packgate/registries/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Blob } from '@packgate/registries/core';
+import { Blob, PackageFile, PackageVersion } from '@packgate/registries/core';
 import { RegistryTokenService } from './auth/registry-token.service';
 import { RegistryTokenStrategy } from './auth/registry-token.strategy';
 import { RepositoryAccessService } from './auth/repository-access.service';
 import { dockerOptionsProvider } from './docker-options';
-import { DockerBlobLink, DockerManifest, DockerTag, DockerUploadSession } from './entities';
+import { DockerBlobLink, DockerManifest, DockerUploadSession } from './entities';
 import { BlobUploadsHandler } from './handlers/blob-uploads.handler';
 import { BlobsHandler } from './handlers/blobs.handler';
 import { ManifestsHandler } from './handlers/manifests.handler';
@@ -29,8 +28,6 @@ import { UpstreamRepositories } from './upstream/upstream-repositories';
 @Module({})
 export class DockerModule implements OnModuleInit {
   constructor(
-    private readonly contents: PackageContentsRegistry,
-    private readonly dockerContents: DockerContentsProvider,
     private readonly blobReferences: BlobReferenceRegistry,
     private readonly dockerReferences: DockerBlobReferences,
   ) {}
@@ -38,7 +35,7 @@ export class DockerModule implements OnModuleInit {
   static forRoot(config: { publicUrl: string }): DynamicModule {
     return {
       module: DockerModule,
-      imports: [TypeOrmModule.forFeature([DockerManifest, DockerTag, DockerBlobLink, DockerUploadSession, Blob])],
+      imports: [TypeOrmModule.forFeature([DockerManifest, DockerBlobLink, DockerUploadSession, Blob, PackageVersion, PackageFile])],
       // The token controller comes first: `/v2/token` must not fall into the `/v2/*path` dispatcher.
       controllers: [TokenController, RegistryController],
       providers: [
@@ -54,7 +51,6 @@ export class DockerModule implements OnModuleInit {
         TagsHandler,
         ReferrersHandler,
         DockerBlobReferences,
-        DockerContentsProvider,
         dockerUpstreamClientProvider,
         UpstreamRepositories,
         PullThroughService,
@@ -63,7 +59,6 @@ export class DockerModule implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.contents.register('docker', this.dockerContents);
     this.blobReferences.register('docker', this.dockerReferences);
   }
 }

@@ -1,7 +1,7 @@
 import { All, Controller, Get, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Principal, getPrincipal } from '@packgate/auth';
+import { Principal, getPrincipal, requestMeta } from '@packgate/auth';
 import { METHOD_ACTIONS, RepositoryAccessService } from './auth/repository-access.service';
 import { RegistryAction, scopeRestrictionOf } from './auth/scope';
 import { OciAccessError, OciError } from './errors';
@@ -102,8 +102,9 @@ export class RegistryController {
     const proxy = await this.pullThrough.proxied(ctx);
     this.access.assert(principal, ctx, actionsFor(route, req.method), mountScope(route, req), proxy ? await this.pullThrough.accessHint(ctx) : undefined);
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
-    await this.pullThrough.prepare(proxy, { req, res, principal, route, ctx });
-    await handler({ req, res, principal, route, ctx });
+    const meta = requestMeta(req);
+    await this.pullThrough.prepare(proxy, { req, res, principal, meta, route, ctx });
+    await handler({ req, res, principal, meta, route, ctx });
   }
 
   /** A registry token needs `registry:catalog:*`; with it, the listing shows what its holder may pull. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
-import { AuditService, Principal, clientIp } from '@packgate/auth';
+import type { IncomingMessage } from 'node:http';
+import { AuditService, Principal, RequestMeta } from '@packgate/auth';
 import { BLOB_STORE, BlobStore, ConflictError, InvalidInputError, Package, PackageService, normalizePackageName } from '@packgate/registries/core';
 import { MetadataEdit, planMetadataEdit } from './metadata-edit';
 import { NpmAccessService, NpmTarget } from './npm-access.service';
@@ -32,25 +32,26 @@ export class PublishService {
     @Inject(NPM_OPTIONS) private readonly options: NpmOptions,
   ) {}
 
-  async put(principal: Principal, slug: string, nameText: string, req: Request, allowRemoval: boolean): Promise<PutResult> {
+  /** `body` is the raw publish request (Node's message: headers and byte stream); `meta` names the caller for the audit trail. */
+  async put(principal: Principal, slug: string, nameText: string, body: IncomingMessage, meta: RequestMeta, allowRemoval: boolean): Promise<PutResult> {
     const target = await this.access.writable(principal, slug, nameText);
-    const body = await readPublishBody(req, this.blobs, this.options.maxBodyBytes);
-    if (!body.staged && !hasAttachments(body.doc)) return this.edit(principal, target, body.doc, allowRemoval, req);
+    const received = await readPublishBody(body, this.blobs, this.options.maxBodyBytes);
+    if (!received.staged && !hasAttachments(received.doc)) return this.edit(principal, target, received.doc, allowRemoval, meta);
     try {
-      if (!body.staged) throw new InvalidInputError('the attachment carries no data', 'BAD_BASE64');
-      const plan = planPublish(body.doc, target.name, body.attachmentKey);
-      verifyTarball(plan, { size: body.staged.size, sha512: body.staged.hashes.sha512!, sha1: body.staged.hashes.sha1! });
+      if (!received.staged) throw new InvalidInputError('the attachment carries no data', 'BAD_BASE64');
+      const plan = planPublish(received.doc, target.name, received.attachmentKey);
+      verifyTarball(plan, { size: received.staged.size, sha512: received.staged.hashes.sha512!, sha1: received.staged.hashes.sha1! });
       if (target.pkg && (await this.packages.findVersion(target.pkg.id, plan.version))) throw new VersionExistsError(target.name.full, plan.version);
-      return await this.publish(principal, target, plan, body.staged, req);
+      return await this.publish(principal, target, plan, received.staged, meta);
     } catch (error) {
-      await body.staged?.discard();
-      if (error instanceof ConflictError) throw new VersionExistsError(target.name.full, String((body.doc.versions && Object.keys(body.doc.versions)[0]) ?? ''));
-      await this.audit.record({ org: target.org.slug, principal, action: 'npm.publish', resource: `npm:${target.name.full}`, result: 'failure', ip: clientIp(req), details: { reason: (error as Error).message.slice(0, 300) } });
+      await received.staged?.discard();
+      if (error instanceof ConflictError) throw new VersionExistsError(target.name.full, String((received.doc.versions && Object.keys(received.doc.versions)[0]) ?? ''));
+      await this.audit.record({ org: target.org.slug, principal, action: 'npm.publish', resource: `npm:${target.name.full}`, result: 'failure', ip: meta.ip, details: { reason: (error as Error).message.slice(0, 300) } });
       throw error;
     }
   }
 
-  private async publish(principal: Principal, target: NpmTarget, plan: PublishPlan, staged: NonNullable<Awaited<ReturnType<typeof readPublishBody>>['staged']>, req: Request): Promise<PutResult> {
+  private async publish(principal: Principal, target: NpmTarget, plan: PublishPlan, staged: NonNullable<Awaited<ReturnType<typeof readPublishBody>>['staged']>, meta: RequestMeta): Promise<PutResult> {
     const integrity = integrityOf(staged.hashes.sha512!);
     const shasum = staged.hashes.sha1!;
     const dist: Record<string, unknown> = { ...((plan.manifest.dist as Record<string, unknown>) ?? {}), integrity, shasum };
@@ -82,13 +83,13 @@ export class PublishService {
       action: 'npm.publish',
       resource: `npm:${target.name.full}@${plan.version}`,
       result: 'success',
-      ip: clientIp(req),
+      ip: meta.ip,
       details: { size: staged.size, integrity, tags: plan.tags, createdPackage: stored.created.package },
     });
     return { ok: true, id: target.name.full, created: stored.created.package };
   }
 
-  private async edit(principal: Principal, target: NpmTarget, doc: Record<string, unknown>, allowRemoval: boolean, req: Request): Promise<PutResult> {
+  private async edit(principal: Principal, target: NpmTarget, doc: Record<string, unknown>, allowRemoval: boolean, meta: RequestMeta): Promise<PutResult> {
     if (!target.pkg) throw new InvalidInputError(`package ${target.name.full} does not exist: a first publish must carry its tarball`);
     const detail = await this.packages.detail(target.pkg);
     const stored = new Map(detail.versions.map(({ version }) => [version.version, version.metadata]));
@@ -107,7 +108,7 @@ export class PublishService {
       for (const version of edit.removals) await this.packages.deleteVersion(detail.versions.find((entry) => entry.version.version === version)!.version);
       await this.touch(target.pkg, remaining);
     }
-    const ip = clientIp(req);
+    const ip = meta.ip;
     for (const { version, message } of edit.deprecations) {
       await this.audit.record({ org: target.org.slug, principal, action: message === null ? 'npm.undeprecate' : 'npm.deprecate', resource: `npm:${target.name.full}@${version}`, result: 'success', ip, details: message ? { message: message.slice(0, 200) } : undefined });
     }

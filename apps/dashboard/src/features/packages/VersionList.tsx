@@ -21,7 +21,7 @@ export function VersionList({
   return (
     <section className="card" aria-labelledby="versions-h">
       <h2 id="versions-h">
-        {noun} and {type === 'docker' ? 'manifests' : 'files'}
+        {noun} and {type === 'docker' ? 'their manifests and layers' : 'files'}
       </h2>
       {versions.length === 0 && <EmptyState title={`No ${noun.toLowerCase()} yet.`} />}
       {versions.map((v) => (

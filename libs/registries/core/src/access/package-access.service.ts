@@ -5,7 +5,7 @@ import { PackageService } from '../package.service';
 import { UpstreamSettingsService } from '../upstream/upstream-settings.service';
 import { PackageRefusal, PackageTarget } from './package-refusal';
 
-export interface ResolvedPackage {
+export interface PackageAccessResult {
   org: Organization;
   /** Null when the package does not exist yet (a first publish or push creates it). */
   pkg: Package | null;
@@ -72,7 +72,7 @@ export class PackageAccess {
   }
 
   /** Resolves, then `check`s; returns the org and package the handler works on. */
-  async require(principal: Principal, target: PackageTarget, action: PackageAction, options: PackageAccessOptions = {}): Promise<ResolvedPackage> {
+  async require(principal: Principal, target: PackageTarget, action: PackageAction, options: PackageAccessOptions = {}): Promise<PackageAccessResult> {
     const { org, pkg } = await this.resolve(target);
     if (!org) throw new PackageRefusal('not-visible', `no organization "${target.org}"`, target, principal.kind === 'anonymous', 'org');
     const proxied = pkg ? pkg.source === 'upstream' : options.upstream === true;
@@ -82,8 +82,8 @@ export class PackageAccess {
   }
 
   /** Like `require`, for a package that must exist: the result's `pkg` is not null. */
-  async requireExisting(principal: Principal, target: PackageTarget, action: PackageAction, options: Omit<PackageAccessOptions, 'existing'> = {}): Promise<ResolvedPackage & { pkg: Package }> {
-    return (await this.require(principal, target, action, { ...options, existing: true })) as ResolvedPackage & { pkg: Package };
+  async requireExisting(principal: Principal, target: PackageTarget, action: PackageAction, options: Omit<PackageAccessOptions, 'existing'> = {}): Promise<PackageAccessResult & { pkg: Package }> {
+    return (await this.require(principal, target, action, { ...options, existing: true })) as PackageAccessResult & { pkg: Package };
   }
 
   /** The step for an org and package already resolved (Docker resolves its repository itself). */

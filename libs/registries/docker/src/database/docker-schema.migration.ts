@@ -12,6 +12,26 @@ const id = { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, ge
 const packageId = { name: 'package_id', type: 'integer' };
 const digest = (name: string, isNullable = false) => ({ name, type: 'varchar', length: '150', isNullable });
 
+/** Tags before they became core versions (DockerTagsAsVersions1764940000000 drops the table). */
+export function dockerTagTable(): Table {
+  return new Table({
+    name: 'docker_tag',
+    columns: [
+      id,
+      packageId,
+      { name: 'name', type: 'varchar', length: '128' },
+      { name: 'name_key', type: 'varchar', length: '64' },
+      digest('manifest_digest'),
+      { name: 'updated_at', type: 'datetime' },
+    ],
+    indices: [
+      new TableIndex({ name: 'UQ_docker_tag_package_key', columnNames: ['package_id', 'name_key'], isUnique: true }),
+      new TableIndex({ name: 'IDX_docker_tag_package_digest', columnNames: ['package_id', 'manifest_digest'] }),
+    ],
+    foreignKeys: [packageFk('FK_docker_tag_package')],
+  });
+}
+
 export class DockerSchema1763900000500 implements MigrationInterface {
   name = 'DockerSchema1763900000500';
 
@@ -39,24 +59,7 @@ export class DockerSchema1763900000500 implements MigrationInterface {
         foreignKeys: [packageFk('FK_docker_manifest_package')],
       }),
     );
-    await queryRunner.createTable(
-      new Table({
-        name: 'docker_tag',
-        columns: [
-          id,
-          packageId,
-          { name: 'name', type: 'varchar', length: '128' },
-          { name: 'name_key', type: 'varchar', length: '64' },
-          digest('manifest_digest'),
-          { name: 'updated_at', type: 'datetime' },
-        ],
-        indices: [
-          new TableIndex({ name: 'UQ_docker_tag_package_key', columnNames: ['package_id', 'name_key'], isUnique: true }),
-          new TableIndex({ name: 'IDX_docker_tag_package_digest', columnNames: ['package_id', 'manifest_digest'] }),
-        ],
-        foreignKeys: [packageFk('FK_docker_tag_package')],
-      }),
-    );
+    await queryRunner.createTable(dockerTagTable());
     await queryRunner.createTable(
       new Table({
         name: 'docker_blob_link',
@@ -71,6 +74,6 @@ export class DockerSchema1763900000500 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of ['docker_blob_link', 'docker_tag', 'docker_manifest']) await queryRunner.dropTable(table);
+    for (const table of ['docker_blob_link', 'docker_tag', 'docker_manifest']) if (await queryRunner.hasTable(table)) await queryRunner.dropTable(table);
   }
 }

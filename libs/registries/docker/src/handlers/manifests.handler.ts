@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
-import { AuditService, TtlCache, clientIp } from '@packgate/auth';
+import { AuditService, TtlCache } from '@packgate/auth';
 import { BLOB_STORE, BlobStore } from '@packgate/registries/core';
 import { DOCKER_OPTIONS, DockerOptions } from '../docker-options';
 import type { DockerManifest } from '../entities';
@@ -62,7 +62,7 @@ export class ManifestsHandler {
     return bytes;
   }
 
-  async put({ req, res, principal, route, ctx }: RegistryRequest<RouteOf<'manifest'>>): Promise<void> {
+  async put({ req, res, principal, meta, route, ctx }: RegistryRequest<RouteOf<'manifest'>>): Promise<void> {
     const byDigest = isDigest(route.reference);
     if (!byDigest && !isTag(route.reference)) throw new OciError('TAG_INVALID', 'invalid tag', { tag: route.reference.slice(0, 200) });
     const expected = byDigest ? parseDigest(route.reference) : null;
@@ -92,7 +92,7 @@ export class ManifestsHandler {
       action: 'docker.push',
       resource: `docker:${ctx.repo.name}@${digest}`,
       result: 'success',
-      ip: clientIp(req),
+      ip: meta.ip,
       details: { tags, mediaType: parsed.mediaType, size: bytes.length },
     });
     res.status(201);
@@ -104,7 +104,7 @@ export class ManifestsHandler {
     res.end();
   }
 
-  async delete({ req, res, principal, route, ctx }: RegistryRequest<RouteOf<'manifest'>>): Promise<void> {
+  async delete({ res, principal, meta, route, ctx }: RegistryRequest<RouteOf<'manifest'>>): Promise<void> {
     if (!ctx.pkg) throw new OciError('NAME_UNKNOWN', undefined, { name: ctx.repo.name });
     if (isDigest(route.reference)) {
       const { digest } = parseDigest(route.reference);
@@ -116,7 +116,7 @@ export class ManifestsHandler {
       if (!tag || tag.name !== route.reference) throw new OciError('MANIFEST_UNKNOWN', undefined, { tag: route.reference.slice(0, 200) });
       await this.repositories.deleteTag(tag);
     }
-    await this.audit.record({ org: ctx.repo.org, principal, action: 'docker.delete', resource: `docker:${ctx.repo.name}:${route.reference}`, result: 'success', ip: clientIp(req) });
+    await this.audit.record({ org: ctx.repo.org, principal, action: 'docker.delete', resource: `docker:${ctx.repo.name}:${route.reference}`, result: 'success', ip: meta.ip });
     res.status(202).setHeader('Content-Length', '0');
     res.end();
   }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Principal } from '@packgate/auth';
+import type { Principal, RequestMeta } from '@packgate/auth';
 import type { RegistryRoute } from '../names';
 import type { RepositoryContext } from '../storage/repository.service';
 
@@ -8,6 +8,8 @@ export interface RegistryRequest<R extends RegistryRoute = RegistryRoute> {
   req: Request;
   res: Response;
   principal: Principal;
+  /** Who is asking (address, request id), for the audit trail. */
+  meta: RequestMeta;
   route: R;
   ctx: RepositoryContext;
 }

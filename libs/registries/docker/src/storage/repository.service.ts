@@ -1,18 +1,28 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { IdentityService, Organization } from '@packgate/auth';
-import { Blob, Package, PackageRef, PackageService, isUniqueViolation, normalizePackageName, withTransactionRetry } from '@packgate/registries/core';
-import { DockerBlobLink, DockerManifest, DockerTag } from '../entities';
+import { Blob, BlobFile, NotFoundError, Package, PackageFile, PackageRef, PackageService, PackageVersion, isUniqueViolation, normalizePackageName, withTransactionRetry } from '@packgate/registries/core';
+import { DockerBlobLink, DockerManifest } from '../entities';
 import { OciError } from '../errors';
 import type { ParsedManifest } from '../manifest-parser';
 import type { RepositoryName } from '../names';
+import { BLOB_FILE_METADATA, manifestFileMetadata, tagFileName } from './tag-files';
 
 export interface RepositoryContext {
   repo: RepositoryName;
   org: Organization | null;
   pkg: Package | null;
+}
+
+/** A tag: a core version of the repository's package, naming one manifest. */
+export interface DockerTag {
+  /** The id of the tag's package_version row. */
+  id: number;
+  packageId: number;
+  name: string;
+  manifestDigest: string;
+  updatedAt: Date;
 }
 
 export interface NewManifest {
@@ -22,15 +32,19 @@ export interface NewManifest {
 }
 
 /**
- * The Docker tables: repositories (core packages of type docker), blob links, manifests, tags, and
- * the core Blob reference counts they hold. Every write that changes counts runs in one transaction.
+ * A Docker repository's content. The repository is a core package of type docker; a tag is a core
+ * version whose files are its manifest and the blobs that manifest references (each file holds a
+ * blob reference, like any package file). Manifests themselves (tagged or not) are `docker_manifest`
+ * rows holding references on their bytes and blobs, and `docker_blob_link` says which blobs a
+ * repository may serve (see docs/architecture.md, "Docker on the core model"). Every write that
+ * changes reference counts runs in one transaction.
  */
 @Injectable()
 export class RepositoryService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(DockerManifest) private readonly manifests: Repository<DockerManifest>,
-    @InjectRepository(DockerTag) private readonly tags: Repository<DockerTag>,
+    @InjectRepository(PackageVersion) private readonly versions: Repository<PackageVersion>,
     @InjectRepository(DockerBlobLink) private readonly links: Repository<DockerBlobLink>,
     @InjectRepository(Blob) private readonly blobs: Repository<Blob>,
     private readonly packages: PackageService,
@@ -122,22 +136,20 @@ export class RepositoryService {
     return this.manifests.findOne({ where: { packageId, digest } });
   }
 
-  /** The manifest a tag points at, in one query. */
-  findManifestByTag(packageId: number, tag: string): Promise<DockerManifest | null> {
-    return this.manifests
-      .createQueryBuilder('m')
-      .innerJoin(DockerTag, 't', 't.package_id = m.package_id AND t.manifest_digest = m.digest')
-      .where('t.package_id = :packageId AND t.name_key = :key', { packageId, key: tagKey(tag) })
-      .getOne();
+  /** The manifest a tag points at. */
+  async findManifestByTag(packageId: number, tag: string): Promise<DockerManifest | null> {
+    const found = await this.findTag(packageId, tag);
+    return found ? this.findManifest(packageId, found.manifestDigest) : null;
   }
 
   async findTag(packageId: number, tag: string): Promise<DockerTag | null> {
-    return this.tags.findOne({ where: { packageId, nameKey: tagKey(tag) } });
+    const version = await this.versions.findOne({ where: { packageId, version: tag } });
+    return version && version.version === tag ? tagOf(version) : null;
   }
 
   async listTags(packageId: number): Promise<string[]> {
-    const rows = await this.tags.find({ where: { packageId }, select: { name: true } });
-    return rows.map((row) => row.name);
+    const rows = await this.versions.find({ where: { packageId }, select: { version: true } });
+    return rows.map((row) => row.version);
   }
 
   referrers(packageId: number, subject: string): Promise<DockerManifest[]> {
@@ -178,30 +190,48 @@ export class RepositoryService {
         });
       }
       await this.link(pkg.id, digest, manager);
-      if (tag !== null) await this.putTag(manager, pkg.id, tag, digest);
+      if (tag !== null) await this.putTag(manager, pkg.id, tag, manifest);
     }, { retryOn: isUniqueViolation });
     this.packages.forget(pkg);
   }
 
-  /** Deletes a manifest, every tag pointing at it, and the references it held. */
+  /** Deletes a manifest, every tag pointing at it, and the references they held. */
   async deleteManifest(manifest: DockerManifest): Promise<void> {
     await withTransactionRetry(this.dataSource, async (manager) => {
       const deleted = await manager.delete(DockerManifest, { id: manifest.id });
       if ((deleted.affected ?? 0) === 0) return;
-      await manager.delete(DockerTag, { packageId: manifest.packageId, manifestDigest: manifest.digest });
+      for (const versionId of await this.tagsNaming(manager, manifest.packageId, manifest.digest)) await this.packages.dropVersion(manager, versionId);
       for (const ref of [manifest.digest, ...manifest.blobRefs]) await manager.decrement(Blob, { digest: ref }, 'refCount', 1);
     });
   }
 
   async deleteTag(tag: DockerTag): Promise<void> {
-    await this.tags.delete({ id: tag.id });
+    await this.packages.deleteVersion({ id: tag.id } as PackageVersion);
   }
 
-  private async putTag(manager: EntityManager, packageId: number, name: string, digest: string): Promise<void> {
-    const nameKey = tagKey(name);
-    const updated = await manager.update(DockerTag, { packageId, nameKey }, { manifestDigest: digest, updatedAt: new Date() });
-    if ((updated.affected ?? 0) > 0) return;
-    await manager.insert(DockerTag, { packageId, name, nameKey, manifestDigest: digest, updatedAt: new Date() });
+  /** Ids of the tags (versions) of a repository whose manifest is `digest`. */
+  private async tagsNaming(manager: EntityManager, packageId: number, digest: string): Promise<number[]> {
+    const files = await manager.find(PackageFile, { where: { packageId, blobDigest: digest }, select: { versionId: true } });
+    if (files.length === 0) return [];
+    const versions = await manager.find(PackageVersion, { where: { id: In([...new Set(files.map((file) => file.versionId))]) } });
+    return versions.filter((version) => tagOf(version).manifestDigest === digest).map((version) => version.id);
+  }
+
+  /** The tag as a core version: its files are the manifest and each distinct blob it references. */
+  private async putTag(manager: EntityManager, packageId: number, name: string, manifest: NewManifest): Promise<void> {
+    const files: BlobFile[] = [{ filename: tagFileName(name, manifest.digest), digest: manifest.digest, size: manifest.size, metadata: manifestFileMetadata(manifest.parsed.mediaType) }];
+    const seen = new Set<string>([manifest.digest]);
+    for (const blob of manifest.parsed.blobs) {
+      if (seen.has(blob.digest)) continue;
+      seen.add(blob.digest);
+      files.push({ filename: tagFileName(name, blob.digest), digest: blob.digest, size: blob.size, metadata: BLOB_FILE_METADATA });
+    }
+    try {
+      await this.packages.putBlobVersion(manager, packageId, name, { manifestDigest: manifest.digest, mediaType: manifest.parsed.mediaType }, files);
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new OciError('MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry');
+      throw error;
+    }
   }
 
   private async addReference(manager: EntityManager, digest: string, size: number): Promise<void> {
@@ -228,8 +258,6 @@ export class RepositoryService {
   }
 }
 
-export function tagKey(tag: string): string {
-  return createHash('sha256').update(tag, 'utf8').digest('hex');
+function tagOf(version: PackageVersion): DockerTag {
+  return { id: version.id, packageId: version.packageId, name: version.version, manifestDigest: String(version.metadata.manifestDigest ?? ''), updatedAt: version.createdAt };
 }
-
-export { isUniqueViolation };

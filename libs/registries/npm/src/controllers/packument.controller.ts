@@ -65,14 +65,14 @@ export class PackumentController {
 
   @Put(':name')
   async put(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<PutResult> {
-    const result = await this.publish.put(principal, org, name, req, false);
+    const result = await this.publish.put(principal, org, name, req, requestMeta(req), false);
     res.status(result.created ? 201 : 200);
     return result;
   }
 
   @Put(':name/-rev/:rev')
   async putRevision(@CurrentPrincipal() principal: Principal, @Param('org') org: string, @Param('name') name: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<PutResult> {
-    const result = await this.publish.put(principal, org, name, req, true);
+    const result = await this.publish.put(principal, org, name, req, requestMeta(req), true);
     res.status(result.created ? 201 : 200);
     return result;
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RestApi } from '@packgate/auth';
+import { ExistingPackage, PackageAccessRequired, ResolvedPackage } from '@packgate/registries/core';
 import { PypiReleaseDto, YankReleaseDto } from './pypi-release.dto';
 import { PypiReleasesService } from './pypi-releases.service';
 
@@ -10,6 +11,7 @@ import { PypiReleasesService } from './pypi-releases.service';
 @ApiBearerAuth()
 @RestApi()
 @Controller('api/v1/orgs/:org/packages/pypi/:name/versions/:version')
+@PackageAccessRequired('package:write', { type: 'pypi', existing: true })
 export class PypiReleasesController {
   constructor(private readonly releases: PypiReleasesService) {}
 
@@ -18,8 +20,8 @@ export class PypiReleasesController {
   @ApiOkResponse({ type: PypiReleaseDto })
   @ApiForbiddenResponse({ description: 'needs package:write (pypi:write, or pypi:<name>:write in package mode)' })
   @ApiNotFoundResponse({ description: 'no such package (or not readable), or no such release' })
-  yank(@Param('org') org: string, @Param('name') name: string, @Param('version') version: string, @Body() body: YankReleaseDto, @CurrentPrincipal() principal: Principal): Promise<PypiReleaseDto> {
-    return this.releases.yank(principal, org, name, version, body);
+  yank(@ResolvedPackage() project: ExistingPackage, @Param('version') version: string, @Body() body: YankReleaseDto, @CurrentPrincipal() principal: Principal): Promise<PypiReleaseDto> {
+    return this.releases.yank(principal, project, version, body);
   }
 
   @Delete()
@@ -28,8 +30,8 @@ export class PypiReleasesController {
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'needs package:write' })
   @ApiNotFoundResponse()
-  deleteRelease(@Param('org') org: string, @Param('name') name: string, @Param('version') version: string, @CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.releases.deleteRelease(principal, org, name, version);
+  deleteRelease(@ResolvedPackage() project: ExistingPackage, @Param('version') version: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.releases.deleteRelease(principal, project, version);
   }
 
   @Delete('files/:filename')
@@ -38,7 +40,7 @@ export class PypiReleasesController {
   @ApiNoContentResponse()
   @ApiForbiddenResponse({ description: 'needs package:write' })
   @ApiNotFoundResponse()
-  deleteFile(@Param('org') org: string, @Param('name') name: string, @Param('version') version: string, @Param('filename') filename: string, @CurrentPrincipal() principal: Principal): Promise<void> {
-    return this.releases.deleteFile(principal, org, name, version, filename);
+  deleteFile(@ResolvedPackage() project: ExistingPackage, @Param('version') version: string, @Param('filename') filename: string, @CurrentPrincipal() principal: Principal): Promise<void> {
+    return this.releases.deleteFile(principal, project, version, filename);
   }
 }

@@ -1,38 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, Principal } from '@packgate/auth';
-import { NotFoundError, Package, PackageAccess, PackageService, PackageVersion } from '@packgate/registries/core';
+import { ExistingPackage, NotFoundError, Package, PackageService, PackageVersion } from '@packgate/registries/core';
 import { sameVersion } from '../pep440';
-import { pypiTarget } from '../pypi-projects.service';
 import { PypiIndexService } from '../simple/pypi-index.service';
 import type { PypiReleaseDto, YankReleaseDto } from './pypi-release.dto';
 
-/** Yank, delete a release, delete one file: package:write through the evaluator, audited. */
+/**
+ * Yank, delete a release, delete one file of a project whose package:write the route's access step
+ * (PackageAccessRequired) has checked; audited.
+ */
 @Injectable()
 export class PypiReleasesService {
   constructor(
     private readonly packages: PackageService,
-    private readonly access: PackageAccess,
     private readonly audit: AuditService,
     private readonly index: PypiIndexService,
   ) {}
 
-  async yank(principal: Principal, slug: string, name: string, version: string, body: YankReleaseDto): Promise<PypiReleaseDto> {
-    const { pkg, release } = await this.writableRelease(principal, slug, name, version);
+  async yank(principal: Principal, project: ExistingPackage, version: string, body: YankReleaseDto): Promise<PypiReleaseDto> {
+    const { org, pkg, release } = await this.release(project, version);
+    const slug = org.slug;
     const updated = await this.packages.updateVersion(release, { yanked: body.yanked, yankedReason: body.yanked ? (body.yankedReason ?? null) : null });
     await this.touch(pkg);
     await this.record(principal, slug, body.yanked ? 'pypi.yank' : 'pypi.unyank', `pypi:${pkg.normalizedName}==${release.version}`, body.yanked ? { reason: body.yankedReason ?? null } : undefined);
     return this.describe(pkg, updated);
   }
 
-  async deleteRelease(principal: Principal, slug: string, name: string, version: string): Promise<void> {
-    const { pkg, release } = await this.writableRelease(principal, slug, name, version);
+  async deleteRelease(principal: Principal, project: ExistingPackage, version: string): Promise<void> {
+    const { org, pkg, release } = await this.release(project, version);
+    const slug = org.slug;
     await this.packages.deleteVersion(release);
     await this.touch(pkg);
     await this.record(principal, slug, 'pypi.release-deleted', `pypi:${pkg.normalizedName}==${release.version}`);
   }
 
-  async deleteFile(principal: Principal, slug: string, name: string, version: string, filename: string): Promise<void> {
-    const { pkg, release } = await this.writableRelease(principal, slug, name, version);
+  async deleteFile(principal: Principal, project: ExistingPackage, version: string, filename: string): Promise<void> {
+    const { org, pkg, release } = await this.release(project, version);
+    const slug = org.slug;
     const file = await this.packages.findFile(pkg.id, filename);
     if (!file || file.versionId !== release.id) throw new NotFoundError(`no file ${filename} in ${pkg.normalizedName} ${release.version}`);
     await this.packages.deleteFile(file);
@@ -40,11 +44,10 @@ export class PypiReleasesService {
     await this.record(principal, slug, 'pypi.file-deleted', `pypi:${pkg.normalizedName}/${filename}`);
   }
 
-  private async writableRelease(principal: Principal, slug: string, name: string, version: string): Promise<{ pkg: Package; release: PackageVersion }> {
-    const { pkg } = await this.access.requireExisting(principal, pypiTarget(slug, name), 'package:write');
+  private async release({ org, pkg }: ExistingPackage, version: string): Promise<ExistingPackage & { release: PackageVersion }> {
     const release = (await this.packages.findVersion(pkg.id, version)) ?? (await this.findNormalized(pkg, version));
     if (!release) throw new NotFoundError(`no release ${version} of ${pkg.normalizedName}`);
-    return { pkg, release };
+    return { org, pkg, release };
   }
 
   private async findNormalized(pkg: Package, version: string): Promise<PackageVersion | undefined> {

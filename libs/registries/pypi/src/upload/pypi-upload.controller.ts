@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentPrincipal, Principal } from '@packgate/auth';
+import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
 import { PypiExceptionFilter } from '../pypi-exception.filter';
 import { PypiUploadService } from './pypi-upload.service';
 
@@ -24,7 +24,7 @@ export class PypiUploadController {
   @Post(['', 'legacy'])
   @HttpCode(200)
   async upload(@Param('org') org: string, @Req() req: Request, @Res() res: Response, @CurrentPrincipal() principal: Principal): Promise<void> {
-    const outcome = await this.uploads.upload(principal, org, req);
+    const outcome = await this.uploads.upload(principal, org, req, requestMeta(req));
     res.status(200).type('text/plain; charset=utf-8').send(outcome.status === 'stored' ? `OK: stored ${outcome.filename}\n` : `OK: ${outcome.filename} was already uploaded with the same content\n`);
   }
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
-import { AuditService, PermissionDeniedError, Principal, clientIp } from '@packgate/auth';
+import { AuditService, PermissionDeniedError, Principal, RequestMeta } from '@packgate/auth';
 import { BLOB_STORE, BlobStore, ConflictError, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageAccess, PackageRefusal, PackageService, normalizePypiName, sourceConflict } from '@packgate/registries/core';
-import type { Request } from 'express';
 import { sameVersion } from '../pep440';
 import { parseMetadataHeaders, readWheelMetadata } from '../files/wheel-metadata';
 import { pypiTarget } from '../pypi-projects.service';
@@ -31,7 +30,8 @@ export class PypiUploadService {
     private readonly index: PypiIndexService,
   ) {}
 
-  async upload(principal: Principal, slug: string, req: Request): Promise<UploadOutcome> {
+  /** `body` is the raw multipart request (Node's message: headers and byte stream); `meta` names the caller for the audit trail. */
+  async upload(principal: Principal, slug: string, body: IncomingMessage, meta: RequestMeta): Promise<UploadOutcome> {
     // Writes are never anonymous: challenge before reading the body.
     if (principal.kind === 'anonymous') throw new PermissionDeniedError('authentication required', true);
     const org = await this.access.findOrg(slug);
@@ -48,12 +48,12 @@ export class PypiUploadService {
         const conflict = pkg && sourceConflict(pkg, 'local');
         if (conflict) throw conflict;
       } catch (error) {
-        if (error instanceof PackageRefusal) await this.audit.record({ org: slug, principal, action: 'pypi.upload', resource: `pypi:${normalized}`, result: 'failure', ip: clientIp(req), details: { reason: error.reason } });
+        if (error instanceof PackageRefusal) await this.audit.record({ org: slug, principal, action: 'pypi.upload', resource: `pypi:${normalized}`, result: 'failure', ip: meta.ip, details: { reason: error.reason } });
         throw error;
       }
       authorizedName = normalized;
     };
-    const received = await receiveUpload(req as IncomingMessage, this.blobs, this.options, async (fields) => {
+    const received = await receiveUpload(body, this.blobs, this.options, async (fields) => {
       const name = fields.get('name')?.[0];
       if (name && name.length <= 200) await authorize(name);
     });
@@ -65,7 +65,7 @@ export class PypiUploadService {
       const match = matchDistributionFilename(file.filename, form);
       if (!match.ok) throw new InvalidInputError(match.reason);
       checkDigests(form, file);
-      return await this.store(principal, slug, org.id, form, file, clientIp(req));
+      return await this.store(principal, slug, org.id, form, file, meta.ip);
     } catch (error) {
       await file?.staged.discard();
       throw error;
