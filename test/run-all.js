@@ -8,8 +8,11 @@ const { spawnSync } = require('node:child_process');
 
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+// Two workers: most of a suite's time is spent waiting on client processes (pip, npm, skopeo) and
+// the databases, so two suites at once fit a 2-core machine. PACKGATE_TEST_WORKERS=1 runs in band.
+const workers = process.env.PACKGATE_TEST_WORKERS ?? '2';
 const steps = [
-  ['jest', npx, ['jest', '--runInBand', ...process.argv.slice(2)]],
+  ['jest', npx, ['jest', workers === '1' ? '--runInBand' : `--maxWorkers=${workers}`, ...process.argv.slice(2)]],
   ['dashboard', npm, ['run', 'test', '--workspace', 'apps/dashboard']],
 ];
 const failed = [];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CuttableProxy } from '../support/cuttable-proxy';
 import { ApiClient, makeToken } from '../support/http';
-import { MYSQL_ADMIN_URL, createMysqlDatabase, dropMysqlDatabase, requireMysqlOrSkip } from '../support/databases';
+import { MYSQL_ADMIN_URL, createMysqlDatabase, dropMysqlDatabase, requireMysqlOrSkip, testDatabases } from '../support/databases';
 import { TestServer, startServer } from '../support/server';
 import { waitFor } from '../support/spawned-server';
 import { RegistryClient } from '../docker/support/registry-client';
@@ -25,7 +25,7 @@ describe('database outage [mysql]', () => {
   });
 
   it('answers 503 with Retry-After while the database is unreachable and recovers', async () => {
-    if (process.env.PACKGATE_TEST_DATABASES && !process.env.PACKGATE_TEST_DATABASES.includes('mysql')) return;
+    if (!testDatabases().includes('mysql')) return;
     if (!(await requireMysqlOrSkip())) return;
     const admin = new URL(MYSQL_ADMIN_URL);
     proxy = new CuttableProxy({ host: admin.hostname, port: Number(admin.port || 3306) });

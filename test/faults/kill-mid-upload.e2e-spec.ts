@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ClientRequest } from 'node:http';
-import { testDatabases } from '../support/databases';
+import { forEachDatabase } from '../support/server';
 import { SpawnedServer, spawnServer, waitFor } from '../support/spawned-server';
 import { RegistryClient, digestOf } from '../docker/support/registry-client';
 import { basicAuth, buildDist, multipartBody } from '../pypi/support/clients';
@@ -14,7 +14,7 @@ jest.setTimeout(180_000);
  * on the same data, nothing of them is visible, the partial staging files are reclaimed once the
  * grace period (1 s here) has passed, /metrics counts them, and the same uploads then succeed.
  */
-describe.each(testDatabases())('kill -9 during uploads [%s]', (database) => {
+forEachDatabase('kill -9 during uploads', (database) => {
   let installation: Installation | null;
   let server: SpawnedServer | undefined;
   const env = () => ({ ...installation!.env, PACKGATE_STAGING_GRACE_SECONDS: '1' });

@@ -28,11 +28,14 @@ async function probeMysql(): Promise<boolean> {
 
 /**
  * The databases a suite runs on: SQLite always, MariaDB when reachable. With CI=true MariaDB is
- * required: an unreachable server fails the run instead of skipping.
+ * required: an unreachable server fails the run instead of skipping. `PACKGATE_TEST_DATABASES`
+ * narrows the choice; the Jest project a file runs in (`e2e` for SQLite, `e2e-mysql`) narrows it to
+ * that project's database, so the two databases of one suite run in parallel workers.
  */
 export function testDatabases(): TestDatabase[] {
-  if (process.env.PACKGATE_TEST_DATABASES) return process.env.PACKGATE_TEST_DATABASES.split(',') as TestDatabase[];
-  return ['sqlite', 'mysql'];
+  const chosen = (process.env.PACKGATE_TEST_DATABASES?.split(',') ?? ['sqlite', 'mysql']) as TestDatabase[];
+  const project = process.env.PACKGATE_TEST_PROJECT_DATABASE as TestDatabase | undefined;
+  return project ? chosen.filter((database) => database === project) : chosen;
 }
 
 export async function requireMysqlOrSkip(): Promise<boolean> {

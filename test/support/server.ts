@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createApp } from '../../apps/api/src/app.factory';
 import { loadConfig } from '../../apps/api/src/config/config';
-import { MYSQL_ADMIN_URL, TestDatabase, createMysqlDatabase, dropMysqlDatabase, requireMysqlOrSkip } from './databases';
+import { MYSQL_ADMIN_URL, TestDatabase, createMysqlDatabase, dropMysqlDatabase, requireMysqlOrSkip, testDatabases } from './databases';
 
 export interface TestServer {
   /** Base URL, e.g. http://127.0.0.1:41234 */
@@ -87,6 +87,10 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
  * `describe` per database: runs the suite on SQLite and, when reachable (always in CI), MariaDB.
  */
 export function forEachDatabase(title: string, suite: (database: TestDatabase) => void): void {
-  const databases = (process.env.PACKGATE_TEST_DATABASES?.split(',') ?? ['sqlite', 'mysql']) as TestDatabase[];
+  const databases = testDatabases();
+  if (databases.length === 0) {
+    describe.skip(`${title} [not on this project's database]`, () => it.skip('skipped', () => undefined));
+    return;
+  }
   describe.each(databases)(`${title} [%s]`, (database) => suite(database));
 }

@@ -142,7 +142,8 @@ forEachDatabase('PyPI upstream proxy', (database) => {
   it('proxied content needs pypi:read by default; the org switch makes it anonymous (private packages stay private)', async () => {
     expect((await get('/default/pypi/simple/anon-demo/')).status).toBe(401);
     const noRole = (await makeToken(admin, ['api'])).token;
-    expect((await get('/default/pypi/simple/anon-demo/', { authorization: basic('__token__', noRole) })).status).toBe(404);
+    // A token of the org without any pypi role is told so.
+    expect((await get('/default/pypi/simple/anon-demo/', { authorization: basic('__token__', noRole) })).status).toBe(403);
     // Another org's token, and the token of a member who has left, read nothing here.
     expect((await admin.post('/api/v1/orgs', { slug: 'elsewhere' })).status).toBe(201);
     const foreign = (await makeToken(admin, ['pypi:read'], 'elsewhere')).token;

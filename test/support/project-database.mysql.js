@@ -1,0 +1,2 @@
+// The e2e project this file is set up for runs its suites on mysql only (see jest.config.js).
+process.env.PACKGATE_TEST_PROJECT_DATABASE = 'mysql';
