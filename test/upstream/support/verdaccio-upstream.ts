@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -96,4 +96,24 @@ async function createUser(url: string): Promise<string> {
   const body = (await res.json()) as { token?: string };
   if (!res.ok || !body.token) throw new Error(`verdaccio adduser failed: ${res.status} ${JSON.stringify(body)}`);
   return body.token;
+}
+
+/**
+ * Publishes a package to Verdaccio with the real npm CLI (its own userconfig and cache), so the
+ * upstream holds what npmjs would: tarball, integrity, shasum, time.
+ */
+export async function publishToVerdaccio(upstream: VerdaccioUpstream, manifest: { name: string; version: string } & Record<string, unknown>): Promise<void> {
+  const dir = mkdtempSync(path.join(upstream.dir, 'pkg-'));
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ description: `${manifest.name} from the public registry`, main: 'index.js', license: 'MIT', ...manifest }, null, 2));
+  writeFileSync(path.join(dir, 'index.js'), `module.exports = ${JSON.stringify(`public ${manifest.name}@${manifest.version}`)};\n`);
+  const rc = path.join(dir, '.npmrc-user');
+  writeFileSync(rc, [`registry=${upstream.url}/`, `//${upstream.host}/:_authToken=${upstream.token}`, 'update-notifier=false', 'fund=false', 'audit=false', 'loglevel=warn', ''].join('\n'));
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+  Object.assign(env, { HOME: dir, NPM_CONFIG_USERCONFIG: rc, NPM_CONFIG_CACHE: path.join(dir, 'cache') });
+  await new Promise<void>((resolve, reject) => {
+    execFile('npm', ['publish', '--access', 'public', '--tag', (manifest.tag as string | undefined) ?? 'latest'], { cwd: dir, env, timeout: 90_000 }, (error, _stdout, stderr) =>
+      error ? reject(new Error(`publishing ${manifest.name}@${manifest.version} to verdaccio failed: ${stderr}`)) : resolve(),
+    );
+  });
 }

@@ -44,7 +44,7 @@ export class PublishService {
       return await this.publish(principal, target, plan, body.staged, req);
     } catch (error) {
       await body.staged?.discard();
-      if (error instanceof ConflictError) throw new VersionExistsError(target.name.full, String((body.doc.versions && Object.keys(body.doc.versions)[0]) ?? ''));
+      if (error instanceof ConflictError && error.code === 'FILE_EXISTS') throw new VersionExistsError(target.name.full, String((body.doc.versions && Object.keys(body.doc.versions)[0]) ?? ''));
       await this.audit.record({ org: target.org.slug, principal, action: 'npm.publish', resource: `npm:${target.name.full}`, result: 'failure', ip: clientIp(req), details: { reason: (error as Error).message.slice(0, 300) } });
       throw error;
     }

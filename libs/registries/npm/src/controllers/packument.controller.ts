@@ -2,6 +2,7 @@ import { Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req, Res
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
+import { STALE_WARNING } from '@packgate/registries/core';
 import { ChangesService } from '../changes.service';
 import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
@@ -56,6 +57,7 @@ export class PackumentController {
     res.setHeader('ETag', doc.etag);
     res.setHeader('Vary', 'Accept, Authorization');
     res.setHeader('Cache-Control', 'private, no-cache');
+    if (doc.stale) res.setHeader('Warning', STALE_WARNING);
     if (ifNoneMatch === doc.etag) {
       res.status(304).end();
       return;

@@ -37,3 +37,8 @@ export function expectedTarballDigests(dist: { integrity?: string; shasum?: stri
 export function digestsMatch(expected: readonly ExpectedDigest[], actual: Readonly<Partial<Record<TarballAlgorithm, string>>>): boolean {
   return expected.length > 0 && expected.every((digest) => actual[digest.algorithm]?.toLowerCase() === digest.hex);
 }
+
+/** The one digest the download is checked against while streaming: sha512 when published, else sha1. */
+export function primaryTarballDigest(dist: { integrity?: string; shasum?: string }): ExpectedDigest | null {
+  return expectedTarballDigests(dist)[0] ?? null;
+}
