@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { attenuateToken } from '@packgate/auth';
 import * as path from 'node:path';
 import { ApiClient, makeToken, makeUser } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
@@ -173,30 +174,62 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     expect(view.versions).toEqual(['1.0.0', '1.1.0']);
   });
 
-  it('anonymous reads of proxied packages are off by default', async () => {
+  it('anonymous reads of proxied packages are off by default, and the org switch turns them on for proxied names only', async () => {
     const anon = workspace(undefined);
-    const result = await anon.run(['install', 'anon-check'], { cwd: anon.makeProject() });
+    const result = await anon.run(['install', 'pub-dep'], { cwd: anon.makeProject() });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('E401');
     expect((await packument('anon-check', undefined)).status).toBe(401);
     expect((await fetch(`${server.url}/default/npm/pub-dep/-/pub-dep-1.0.0.tgz`)).status).toBe(401);
-    // A token of another org reads nothing here.
+    // A token of another org reads nothing here, cached or not.
     expect((await admin.post('/api/v1/orgs', { slug: 'other' })).status).toBe(201);
     const { token } = await makeToken(admin, ['npm:read'], 'other');
     expect((await packument('pub-dep', token)).status).toBe(404);
+    expect((await packument('anon-check', token)).status).toBe(404);
+    // A token narrowed to other packages reads no proxied name either.
+    const narrowed = attenuateToken(readToken, ['packages=npm:@team/*']);
+    expect((await packument('pub-dep', narrowed)).status).toBe(404);
+    expect((await packument('@team/app-lib', narrowed)).status).toBe(200);
+
+    expect((await admin.put('/api/v1/orgs/default/upstream-policy', { anonymousReads: true })).status).toBe(200);
+    const project = anon.makeProject();
+    await anon.ok(['install', 'pub-dep@1.0.0'], { cwd: project });
+    expect(installedVersion(project, 'pub-dep')).toBe('1.0.0');
+    // Private packages stay private.
+    const refused = await anon.run(['install', '@team/app-lib'], { cwd: anon.makeProject() });
+    expect(refused.stderr).toContain('E401');
+    expect((await admin.put('/api/v1/orgs/default/upstream-policy', { anonymousReads: false })).status).toBe(200);
+    expect((await packument('pub-dep', undefined)).status).toBe(401);
   });
 
-  it('with the upstream stopped, cached packages still install (stale document with a Warning); uncached names answer 502 naming the upstream', async () => {
-    const ws = workspace(readToken);
-    expect(existsSync(ws.dir)).toBe(true);
+  it('with the upstream stopped, cached packages still install (an expired document is served with a Warning); uncached names answer 502 naming the upstream', async () => {
+    // Org `stale` keeps upstream documents for 0 s: every read asks the upstream again.
+    expect((await admin.post('/api/v1/orgs', { slug: 'stale' })).status).toBe(201);
+    expect((await admin.put('/api/v1/orgs/stale/upstreams/npm', { url: upstream.url, metadataTtlSeconds: 0 })).status).toBeLessThan(300);
+    const staleToken = (await makeToken(admin, ['npm:read'], 'stale')).token;
+    const staleWs = workspace(staleToken, 'stale');
+    await staleWs.ok(['install', 'pub-dep@1.0.0'], { cwd: staleWs.makeProject() });
+    expect((await packument('pub-dep', staleToken, 'application/json', 'stale')).headers.get('warning')).toBeNull();
+
     await upstream.stop();
+    const ws = workspace(readToken);
     const project = ws.makeProject();
     await ws.ok(['install', 'pub-dep@1.0.0', '@pubscope/util'], { cwd: project });
     expect(installedVersion(project, 'pub-dep')).toBe('1.0.0');
+
+    const stale = await packument('pub-dep', staleToken, 'application/json', 'stale');
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('warning')).toContain('110');
+    const staleProject = staleWs.makeProject();
+    await staleWs.ok(['install', 'pub-dep@1.0.0'], { cwd: staleProject });
+    expect(installedVersion(staleProject, 'pub-dep')).toBe('1.0.0');
 
     const missing = await ws.run(['install', 'anon-check'], { cwd: ws.makeProject() });
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('E502');
     expect(missing.stderr).toContain(upstream.host);
+    // A tarball that was never downloaded cannot be served either.
+    const notDownloaded = await fetch(`${server.url}/default/npm/pub-dep/-/pub-dep-1.1.0.tgz`, { headers: { authorization: `Bearer ${readToken}` } });
+    expect(notDownloaded.status).toBe(502);
   });
 });
