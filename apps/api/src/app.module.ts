@@ -24,6 +24,7 @@ import { SessionController } from './session/session.controller';
 import { TokensController } from './tokens/tokens.controller';
 import { TokensService } from './tokens/tokens.service';
 import { UsersController } from './users/users.controller';
+import { UpstreamsController } from './upstreams/upstreams.controller';
 import { REGISTRY_MODULES } from './registry-modules';
 import { FeedModule } from './feed/feed.module';
 import { TrustedPublishingModule } from './trusted-publishing/trusted-publishing.module';
@@ -46,12 +47,17 @@ export class AppModule {
           maxTokenDays: config.maxTokenDays,
           publicUrl: () => config.publicUrl,
         }),
-        RegistryCoreModule.forRoot({ dataDir: config.dataDir, stagingGraceSeconds: config.stagingGraceSeconds }),
+        RegistryCoreModule.forRoot({
+          dataDir: config.dataDir,
+          stagingGraceSeconds: config.stagingGraceSeconds,
+          secret,
+          upstreamClient: { connectTimeoutMs: config.upstream.connectTimeoutSeconds * 1000, timeoutMs: config.upstream.timeoutSeconds * 1000, maxDocumentBytes: config.upstream.maxDocumentBytes },
+        }),
         ...REGISTRY_MODULES.map((module) => module.forRoot(config)),
         FeedModule,
         TrustedPublishingModule,
       ],
-      controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, InstallationAuditController, HealthController, MetricsController],
+      controllers: [SessionController, UsersController, OrgsController, TokensController, PackagesController, AuditController, InstallationAuditController, HealthController, MetricsController, UpstreamsController],
       providers: [
         { provide: PACKGATE_CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: RestExceptionFilter },

@@ -406,6 +406,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orgs/{org}/upstream-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Org-wide upstream settings (org:admin) */
+        get: operations["UpstreamsController_policy"];
+        /** Make content proxied from upstreams readable without credentials, or not (org:admin) */
+        put: operations["UpstreamsController_setPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/upstreams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Upstream registries of the org (org:admin); credentials are never returned */
+        get: operations["UpstreamsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{org}/upstreams/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the upstream for pypi, npm or docker (org:admin) */
+        put: operations["UpstreamsController_put"];
+        post?: never;
+        /** Remove the upstream of a format (org:admin); packages already cached stay until deleted or collected */
+        delete: operations["UpstreamsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tokens/inspect": {
         parameters: {
             query?: never;
@@ -564,6 +617,10 @@ export interface components {
             freedBytes: number;
             /** @description Reference counts found wrong and corrected */
             repairedCounts: number;
+            /** @description With upstreamOlderThanDays: cached upstream metadata documents dropped */
+            upstreamDocuments?: number;
+            /** @description With upstreamOlderThanDays: cached upstream packages dropped */
+            upstreamPackages?: number;
         };
         InfoDto: {
             /** @example https://packages.example.com */
@@ -660,6 +717,11 @@ export interface components {
             roles: string[];
             /** @description bytes */
             size: number;
+            /**
+             * @description upstream: cached from the org’s upstream registry (delete it to publish a private package of this name)
+             * @enum {string}
+             */
+            source: "local" | "upstream";
             /** @enum {string} */
             type: "pypi" | "npm" | "docker";
             versionCount: number;
@@ -685,6 +747,11 @@ export interface components {
             roles: string[];
             /** @description bytes */
             size: number;
+            /**
+             * @description upstream: cached from the org’s upstream registry (delete it to publish a private package of this name)
+             * @enum {string}
+             */
+            source: "local" | "upstream";
             /** @enum {string} */
             type: "pypi" | "npm" | "docker";
             versionCount: number;
@@ -696,6 +763,37 @@ export interface components {
             version: string;
             yanked: boolean;
             yankedReason: string | null;
+        };
+        PutUpstreamDto: {
+            /** @description true: drop the stored credentials (when no new ones are given) */
+            clearCredentials?: boolean;
+            /**
+             * @description how long fetched metadata is served before asking the upstream again (0-604800, default 300)
+             * @example 300
+             */
+            metadataTtlSeconds?: number;
+            /** @description upstream password or token (with username); stored encrypted, never returned */
+            password?: string;
+            /**
+             * @description docker only (required there): the path segment after the org that selects this upstream
+             * @example hub
+             */
+            prefix?: string;
+            /**
+             * @description name globs (* = any characters) never fetched from the upstream
+             * @example [
+             *       "acme-*",
+             *       "@acme/*"
+             *     ]
+             */
+            reserved?: string[];
+            /**
+             * @description pypi: a PEP 503/691 simple index; npm: a registry; docker: a registry (http or https)
+             * @example https://pypi.org/simple
+             */
+            url: string;
+            /** @description upstream user (with password); stored encrypted, never returned. Omit both to keep the stored credentials */
+            username?: string;
         };
         PypiReleaseDto: {
             files: components["schemas"]["PypiReleaseFileDto"][];
@@ -788,6 +886,22 @@ export interface components {
             /** @description the new password; every other session of the user ends */
             password?: string;
         };
+        UpstreamDto: {
+            /** @description credentials are stored (they are never returned) */
+            hasCredentials: boolean;
+            metadataTtlSeconds: number;
+            prefix: string | null;
+            reserved: string[];
+            /** @enum {string} */
+            type: "pypi" | "npm" | "docker";
+            /** Format: date-time */
+            updatedAt: string;
+            url: string;
+        };
+        UpstreamPolicyDto: {
+            /** @description content proxied from the org’s upstreams is readable without credentials (default false) */
+            anonymousReads: boolean;
+        };
         UserDto: {
             /** Format: date-time */
             createdAt: string;
@@ -854,6 +968,8 @@ export interface operations {
             query?: {
                 /** @description Only blobs uploaded longer ago than this are collected */
                 graceSeconds?: string;
+                /** @description Also drop packages and metadata cached from upstreams and not fetched for this many days */
+                upstreamOlderThanDays?: string;
             };
             header?: never;
             path?: never;
@@ -2128,6 +2244,259 @@ export interface operations {
                 id: string;
                 /** @example default */
                 org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UpstreamsController_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example default */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamPolicyDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UpstreamsController_setPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example default */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpstreamPolicyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamPolicyDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UpstreamsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example default */
+                org: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamDto"][];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UpstreamsController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example default */
+                org: string;
+                type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutUpstreamDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpstreamDto"];
+                };
+            };
+            /** @description Not authenticated: no session cookie or access token, or it is invalid or expired */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Authenticated, but the caller lacks the role this operation needs */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not found (or not visible to the caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    UpstreamsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example default */
+                org: string;
+                type: string;
             };
             cookie?: never;
         };

@@ -37,6 +37,8 @@ export interface PackgateConfig {
   shutdownSeconds: number;
   /** OIDC issuers trusted over plain http (PACKGATE_OIDC_INSECURE_ISSUERS, local testing only). */
   oidcInsecureIssuers: string[];
+  /** Upstream proxy HTTP limits (PACKGATE_UPSTREAM_*). */
+  upstream: { connectTimeoutSeconds: number; timeoutSeconds: number; maxDocumentBytes: number };
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +121,14 @@ function parseCidrs(name: string, value: string | undefined): string[] {
   });
 }
 
+/** A timeout: more than 0, at most an hour. */
+function parseBoundedSeconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 3600) throw new ConfigError(`${name} must be a number of seconds above 0 and at most 3600, got "${value}"`);
+  return parsed;
+}
+
 function parseDays(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   if (!/^\d{1,5}$/.test(value) || Number(value) < 1) throw new ConfigError(`${name} must be a whole number of days from 1 to 99999, got "${value}"`);
@@ -174,6 +184,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): PackgateConfig
     minFreeDiskBytes: Math.floor(parsePositive('PACKGATE_MIN_FREE_DISK_MB', env.PACKGATE_MIN_FREE_DISK_MB, 100) * 1024 * 1024),
     shutdownSeconds: parsePositive('PACKGATE_SHUTDOWN_SECONDS', env.PACKGATE_SHUTDOWN_SECONDS, 30),
     oidcInsecureIssuers: parseInsecureIssuers(env.PACKGATE_OIDC_INSECURE_ISSUERS),
+    upstream: {
+      connectTimeoutSeconds: parseBoundedSeconds('PACKGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS', env.PACKGATE_UPSTREAM_CONNECT_TIMEOUT_SECONDS, 5),
+      timeoutSeconds: parseBoundedSeconds('PACKGATE_UPSTREAM_TIMEOUT_SECONDS', env.PACKGATE_UPSTREAM_TIMEOUT_SECONDS, 30),
+      maxDocumentBytes: parseSize('PACKGATE_UPSTREAM_MAX_METADATA', env.PACKGATE_UPSTREAM_MAX_METADATA, 64 * 1024 * 1024),
+    },
   };
 }
 

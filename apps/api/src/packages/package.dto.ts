@@ -19,6 +19,7 @@ export class PackageSummaryDto {
   @ApiProperty() normalizedName: string;
   @ApiProperty() private: boolean;
   @ApiProperty({ enum: ['standard', 'package'] }) permissionMode: string;
+  @ApiProperty({ enum: ['local', 'upstream'], description: 'upstream: cached from the org’s upstream registry (delete it to publish a private package of this name)' }) source: string;
   @ApiProperty() versionCount: number;
   @ApiProperty({ nullable: true, type: String }) latestVersion: string | null;
   @ApiProperty({ description: 'bytes' }) size: number;

@@ -102,6 +102,7 @@ export class PackagesService {
       normalizedName: pkg.normalizedName,
       private: pkg.private,
       permissionMode: pkg.permissionMode,
+      source: pkg.source ?? 'local',
       versionCount: stats?.versions ?? 0,
       latestVersion: stats?.latest ?? null,
       size: stats?.size ?? 0,

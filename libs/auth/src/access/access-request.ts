@@ -9,6 +9,10 @@ export interface PackageResource {
   /** Unknown (package not created yet) counts as private, standard mode. */
   private?: boolean;
   permissionMode?: 'standard' | 'package';
+  /** `upstream`: cached from (or about to be fetched from) the org's upstream registry. Default local. */
+  source?: 'local' | 'upstream';
+  /** The org lets anyone read content proxied from its upstreams (only counts with source upstream). */
+  upstreamAnonymousReads?: boolean;
 }
 
 export interface OrgResource {
@@ -32,6 +36,7 @@ export type OrgAction =
   | 'org:manage-own-tokens'
   | 'org:manage-all-tokens'
   | 'org:manage-trusted-publishers'
+  | 'org:manage-upstreams'
   | 'org:read-audit';
 export type InstallationAction =
   | 'installation:use-api'

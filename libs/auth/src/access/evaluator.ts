@@ -131,6 +131,7 @@ function isMember(principal: UserPrincipal, org: string): boolean {
 
 function decidePackageAccess(principal: Principal, level: AccessLevel, pkg: PackageResource, { registryClient = true } = {}): Decision {
   if (level === 'read' && pkg.private === false) return allow('public package');
+  if (level === 'read' && pkg.source === 'upstream' && pkg.upstreamAnonymousReads === true) return allow('proxied package, org allows anonymous reads of proxied content');
   if (principal.kind === 'anonymous') return deny('authentication required');
   if (principal.kind === 'token' && principal.org !== pkg.org) {
     return deny(`token belongs to org "${principal.org}", not "${pkg.org}"`);
@@ -175,6 +176,7 @@ function decideOrgActionForUser(user: UserPrincipal, action: OrgAction, org: str
       return roles?.has('org:admin') ? allow('org:admin') : deny('needs role org:admin');
     case 'org:manage-all-tokens':
     case 'org:manage-trusted-publishers':
+    case 'org:manage-upstreams':
     case 'org:read-audit':
       return roles?.has('org:admin') ? allow('org:admin') : deny('needs role org:admin');
   }
@@ -196,6 +198,7 @@ function decideOrgActionForToken(token: TokenPrincipal, action: OrgAction, org: 
       return deny('tokens never manage users');
     case 'org:manage-all-tokens':
     case 'org:manage-trusted-publishers':
+    case 'org:manage-upstreams':
     case 'org:read-audit':
       return deny('needs a user with org:admin');
   }

@@ -15,3 +15,4 @@ export * from './gc/blob-references';
 export * from './gc/garbage-collector.service';
 export * from './access/package-refusal';
 export * from './access/package-access.service';
+export * from './upstream';

@@ -7,7 +7,7 @@ import type { PackageType } from '@packgate/auth';
 import { Blob } from './entities/blob.entity';
 import { PackageFile } from './entities/package-file.entity';
 import { PackageVersion } from './entities/package-version.entity';
-import { Package, PermissionMode } from './entities/package.entity';
+import { Package, PackageSource, PermissionMode } from './entities/package.entity';
 import { ConflictError, NotFoundError } from './errors';
 import { isUniqueViolation, supportsRowLocks, withTransactionRetry } from './transaction-retry';
 import { BLOB_STORE, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
@@ -37,6 +37,20 @@ export interface NewFile {
   filename: string;
   staged: StagedBlob;
   fileMetadata: Record<string, unknown>;
+  /** `upstream` when caching a file of the org's upstream; default `local` (a publish). */
+  source?: PackageSource;
+}
+
+/**
+ * A publish to a name held by the upstream cache, or an upstream file cached under a name the org
+ * has published meanwhile: the two never mix in one package (409).
+ */
+export function sourceConflict(pkg: Package, source: PackageSource): ConflictError | null {
+  if (pkg.source === source) return null;
+  if (source === 'local') {
+    return new ConflictError(`${pkg.name} is cached from the upstream registry; an org admin must delete the cached package before a private package of this name can be published`, 'UPSTREAM_CACHED');
+  }
+  return new ConflictError(`${pkg.name} is published in this org and is never cached from the upstream`, 'PRIVATE_PACKAGE');
 }
 
 export interface StoredFile {
@@ -159,6 +173,11 @@ export class PackageService {
    */
   async addFile(input: NewFile): Promise<StoredFile> {
     const existingPkg = await this.findPackage(input);
+    const conflict = existingPkg && sourceConflict(existingPkg, input.source ?? 'local');
+    if (conflict) {
+      await input.staged.discard();
+      throw conflict;
+    }
     if (existingPkg && (await this.findFile(existingPkg.id, input.filename))) {
       await input.staged.discard();
       throw new ConflictError(`File already exists: ${input.filename}`, 'FILE_EXISTS');
@@ -220,6 +239,8 @@ export class PackageService {
       this.dataSource,
       async (manager) => {
         const found = await manager.findOne(Package, { where: { orgId: input.orgId, type: input.type, normalizedName: input.normalizedName } });
+        const conflict = found && sourceConflict(found, input.source ?? 'local');
+        if (conflict) throw conflict;
         if (found) return { pkg: found, created: false };
         const pkg = await manager.save(
           manager.create(Package, {
@@ -229,6 +250,7 @@ export class PackageService {
             normalizedName: input.normalizedName,
             private: true,
             permissionMode: 'standard',
+            source: input.source ?? 'local',
             metadata: {},
             createdAt: now,
             updatedAt: now,

@@ -1,6 +1,7 @@
 import { AccessService, IdentityService, Organization, PackageType, Principal, TokenPrincipal, UserPrincipal, ANONYMOUS } from '@packgate/auth';
 import type { Package } from '../entities';
 import type { PackageService } from '../package.service';
+import type { UpstreamSettingsService } from '../upstream/upstream-settings.service';
 import { PackageAccess, PackageAccessOptions } from './package-access.service';
 import { PackageRefusal, PackageTarget } from './package-refusal';
 
@@ -25,7 +26,7 @@ function token(roles: string[], org = 'acme'): TokenPrincipal {
 function step(packages: Package[], org: Organization | null = ORG): PackageAccess {
   const identity = { findOrg: jest.fn(async (slug: string) => (org && slug === org.slug ? org : null)) } as unknown as IdentityService;
   const store = { findPackage: jest.fn(async (ref: { type: string; normalizedName: string }) => packages.find((p) => p.type === ref.type && p.normalizedName === ref.normalizedName) ?? null) } as unknown as PackageService;
-  return new PackageAccess(identity, store, new AccessService());
+  return new PackageAccess(identity, store, new AccessService(), { anonymousReads: async () => false } as unknown as UpstreamSettingsService);
 }
 
 async function outcome(access: PackageAccess, principal: Principal, target: PackageTarget, action: Parameters<PackageAccess['require']>[2], options?: PackageAccessOptions): Promise<string> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessService, Decision, IdentityService, Organization, PackageAction, PackageResource, Principal } from '@packgate/auth';
 import type { Package } from '../entities';
 import { PackageService } from '../package.service';
+import { UpstreamSettingsService } from '../upstream/upstream-settings.service';
 import { PackageRefusal, PackageTarget } from './package-refusal';
 
 export interface ResolvedPackage {
@@ -19,12 +20,28 @@ export interface PackageAccessOptions {
   hide?: boolean;
   /** The package must exist. Default: true for reads, false for writes (a publish creates it). */
   existing?: boolean;
+  /**
+   * For content from the org's upstream (an uncached upstream name, or a package with source
+   * `upstream`): whether the org lets anyone read it. `require` fills it in itself.
+   */
+  upstreamAnonymousReads?: boolean;
+  /** Treat a missing package as one about to be fetched from the upstream (source `upstream`). */
+  upstream?: boolean;
 }
 
 const READS: readonly PackageAction[] = ['package:read', 'package:view'];
 
-export function packageResource(target: PackageTarget, pkg: Package | null): PackageResource {
-  return { kind: 'package', org: target.org, type: target.type, name: pkg?.normalizedName ?? target.name, private: pkg?.private, permissionMode: pkg?.permissionMode };
+export function packageResource(target: PackageTarget, pkg: Package | null, upstream: { upstream?: boolean; upstreamAnonymousReads?: boolean } = {}): PackageResource {
+  const source = pkg ? pkg.source : upstream.upstream ? 'upstream' : undefined;
+  return {
+    kind: 'package',
+    org: target.org,
+    type: target.type,
+    name: pkg?.normalizedName ?? target.name,
+    private: pkg?.private,
+    permissionMode: pkg?.permissionMode,
+    ...(source === 'upstream' ? { source, upstreamAnonymousReads: upstream.upstreamAnonymousReads ?? false } : {}),
+  };
 }
 
 /**
@@ -41,6 +58,7 @@ export class PackageAccess {
     private readonly identity: IdentityService,
     private readonly packages: PackageService,
     private readonly access: AccessService,
+    private readonly upstreams: UpstreamSettingsService,
   ) {}
 
   findOrg(slug: string): Promise<Organization | null> {
@@ -57,7 +75,9 @@ export class PackageAccess {
   async require(principal: Principal, target: PackageTarget, action: PackageAction, options: PackageAccessOptions = {}): Promise<ResolvedPackage> {
     const { org, pkg } = await this.resolve(target);
     if (!org) throw new PackageRefusal('not-visible', `no organization "${target.org}"`, target, principal.kind === 'anonymous', 'org');
-    this.check(principal, target, pkg, action, options);
+    const proxied = pkg ? pkg.source === 'upstream' : options.upstream === true;
+    const upstreamAnonymousReads = options.upstreamAnonymousReads ?? (proxied ? await this.upstreams.anonymousReads(org.id) : false);
+    this.check(principal, target, pkg, action, { ...options, upstreamAnonymousReads });
     return { org, pkg };
   }
 
@@ -67,12 +87,12 @@ export class PackageAccess {
   }
 
   /** The step for an org and package already resolved (Docker resolves its repository itself). */
-  check(principal: Principal, target: PackageTarget, pkg: Package | null, action: PackageAction, { hide = true, existing }: PackageAccessOptions = {}): void {
+  check(principal: Principal, target: PackageTarget, pkg: Package | null, action: PackageAction, { hide = true, existing, upstream, upstreamAnonymousReads }: PackageAccessOptions = {}): void {
     const anonymous = principal.kind === 'anonymous';
     const read = READS.includes(action);
     const refuse = (kind: PackageRefusal['kind'], reason: string, missing: 'package' | null = null) => new PackageRefusal(kind, reason, target, anonymous, missing);
-    if (!pkg && (existing ?? read)) throw refuse(anonymous ? 'unauthenticated' : 'not-visible', 'not found', 'package');
-    const resource = packageResource(target, pkg);
+    if (!pkg && !upstream && (existing ?? read)) throw refuse(anonymous ? 'unauthenticated' : 'not-visible', 'not found', 'package');
+    const resource = packageResource(target, pkg, { upstream, upstreamAnonymousReads });
     if (hide && pkg && !anonymous && !read) {
       const readAction = action === 'package:configure' ? 'package:view' : 'package:read';
       const decision = this.access.can(principal, { action: readAction, resource });

@@ -3,6 +3,8 @@ import { Organization, jsonText } from '@packgate/auth';
 import type { PackageType } from '@packgate/auth';
 
 export type PermissionMode = 'standard' | 'package';
+/** `local`: published to Packgate. `upstream`: a cache of the org's upstream registry. */
+export type PackageSource = 'local' | 'upstream';
 
 @Entity('package')
 @Index('UQ_package_org_type_name', ['orgId', 'type', 'normalizedName'], { unique: true })
@@ -33,6 +35,9 @@ export class Package {
 
   @Column({ name: 'permission_mode', type: 'varchar', length: 16, default: 'standard' })
   permissionMode: PermissionMode;
+
+  @Column({ type: 'varchar', length: 16, default: 'local' })
+  source: PackageSource;
 
   /** Format extras that belong to the package (npm dist-tags, ...). */
   @Column({ type: 'text', transformer: jsonText<Record<string, unknown>>({}) })

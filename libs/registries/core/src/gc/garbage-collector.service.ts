@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThan } from 'typeorm';
 import { Blob, PackageFile } from '../entities';
 import { BLOB_STORE, BlobStore } from '../storage/blob-store';
+import { UpstreamCachePruner } from '../upstream/upstream-cache-pruner';
 import { BlobReferenceRegistry } from './blob-references';
 
 export interface GcReport {
@@ -10,6 +11,14 @@ export interface GcReport {
   freedBytes: number;
   /** Reference counts found wrong and corrected (e.g. packages deleted through the REST API). */
   repairedCounts: number;
+  /** With `upstreamOlderThanDays`: cached upstream packages and metadata documents dropped first. */
+  upstreamPackages?: number;
+  upstreamDocuments?: number;
+}
+
+export interface GcRunOptions {
+  /** Drop upstream caches (packages and metadata) not fetched for this many days before sweeping. */
+  upstreamOlderThanDays?: number;
 }
 
 export const GC_OPTIONS = Symbol('GC_OPTIONS');
@@ -35,14 +44,16 @@ export class GarbageCollector {
     private readonly sources: BlobReferenceRegistry,
     @Inject(BLOB_STORE) private readonly store: BlobStore,
     @Inject(GC_OPTIONS) private readonly options: GcOptions,
+    private readonly upstream: UpstreamCachePruner,
   ) {}
 
-  async collect(graceSeconds = this.options.graceSeconds): Promise<GcReport> {
+  async collect(graceSeconds = this.options.graceSeconds, run: GcRunOptions = {}): Promise<GcReport> {
+    const pruned = run.upstreamOlderThanDays !== undefined ? await this.upstream.pruneOlderThan(run.upstreamOlderThanDays) : undefined;
     const blobsRepo = this.dataSource.getRepository(Blob);
     const cutoff = new Date(Date.now() - graceSeconds * 1000);
     const candidates = await blobsRepo.find({ where: { createdAt: LessThan(cutoff) } });
     const references = await this.references();
-    const report: GcReport = { deletedBlobs: 0, freedBytes: 0, repairedCounts: 0 };
+    const report: GcReport = { deletedBlobs: 0, freedBytes: 0, repairedCounts: 0, ...pruned };
     const deleted: string[] = [];
     for (const blob of candidates) {
       const expected = references.get(blob.digest) ?? 0;

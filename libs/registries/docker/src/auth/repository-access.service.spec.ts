@@ -1,5 +1,5 @@
 import { ANONYMOUS, AccessService, IdentityService, Organization, Principal, TokenPrincipal, UserPrincipal } from '@packgate/auth';
-import { Package, PackageAccess, PackageService } from '@packgate/registries/core';
+import { Package, PackageAccess, PackageService, UpstreamSettingsService } from '@packgate/registries/core';
 import { OciAccessError } from '../errors';
 import type { RepositoryContext } from '../storage/repository.service';
 import { RepositoryAccessService } from './repository-access.service';
@@ -19,7 +19,7 @@ const token = (roles: string[]): TokenPrincipal => ({
 });
 const scoped = (principal: Principal, actions: string[]): Principal => ({ ...principal, restrictions: [new RegistryScopeRestriction([{ type: 'repository', name: 'acme/app', actions }])] }) as Principal;
 
-const service = new RepositoryAccessService(new PackageAccess({} as IdentityService, {} as PackageService, new AccessService()));
+const service = new RepositoryAccessService(new PackageAccess({} as IdentityService, {} as PackageService, new AccessService(), { anonymousReads: async () => false } as unknown as UpstreamSettingsService));
 
 function refusal(principal: Principal, ctx: RepositoryContext, actions: RegistryAction[]): OciAccessError | 'allowed' {
   try {
