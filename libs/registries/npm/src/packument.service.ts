@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TtlCache, type Principal } from '@packgate/auth';
-import { Package, PackageService, UpstreamError } from '@packgate/registries/core';
+import { NotFoundError, Package, PackageService, UpstreamError } from '@packgate/registries/core';
 import { NpmAccessService } from './npm-access.service';
 import { NPM_OPTIONS, NpmOptions } from './npm-options';
 import { NpmName, parseNpmName } from './npm-names';
@@ -49,9 +49,10 @@ export class PackumentService {
   ) {}
 
   /** The org's own package, or (for a name it does not publish) the document of its npm upstream. */
-  async render(principal: Principal, slug: string, nameText: string, abbreviated: boolean): Promise<RenderedPackument> {
+  async render(principal: Principal, slug: string, nameText: string, abbreviated: boolean, { localOnly = false }: { localOnly?: boolean } = {}): Promise<RenderedPackument> {
     const route = await this.access.readRoute(principal, slug, nameText);
     if (route.kind === 'local') return this.renderStored(slug, route.pkg, abbreviated);
+    if (localOnly) throw new NotFoundError(`${route.name.full} is not published in this org`);
     try {
       return await this.upstream.render(route.settings, slug, route.name, abbreviated);
     } catch (error) {
