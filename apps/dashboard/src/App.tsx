@@ -11,6 +11,7 @@ import { PackagePage } from './features/packages/PackagePage';
 import { PackagesPage } from './features/packages/PackagesPage';
 import { TokensPage } from './features/tokens/TokensPage';
 import { TrustedPublishersPage } from './features/trusted-publishing/TrustedPublishersPage';
+import { UpstreamsPage } from './features/upstreams/UpstreamsPage';
 import { navigate, paths, useRoute, type Route } from './routing';
 import { SessionContext, buildSession, dashboardOrgs } from './session';
 
@@ -103,6 +104,8 @@ function Screen({ route }: { route: Route }) {
       return <PasswordPage />;
     case 'trusted-publishers':
       return <TrustedPublishersPage />;
+    case 'upstreams':
+      return <UpstreamsPage />;
     default:
       return <TokensPage />;
   }

@@ -5,6 +5,7 @@ import { PACKAGE_TYPES, type PackageType } from './api/types';
  * Hash routes, so the server only has to answer `/`:
  *   #/orgs/{org}/tokens · #/orgs/{org}/packages/{type} · #/orgs/{org}/packages/{type}/{name}
  *   #/orgs/{org}/members · #/orgs/{org}/audit · #/orgs/{org}/password · #/orgs/{org}/trusted-publishers
+ *   #/orgs/{org}/upstreams
  */
 export type Route =
   | { page: 'home' }
@@ -14,7 +15,8 @@ export type Route =
   | { page: 'members'; org: string }
   | { page: 'audit'; org: string }
   | { page: 'password'; org: string }
-  | { page: 'trusted-publishers'; org: string };
+  | { page: 'trusted-publishers'; org: string }
+  | { page: 'upstreams'; org: string };
 
 const asType = (value: string | undefined): PackageType => (PACKAGE_TYPES.includes(value as PackageType) ? (value as PackageType) : 'pypi');
 
@@ -43,6 +45,8 @@ export function parseHash(hash: string): Route {
       return { page: 'password', org };
     case 'trusted-publishers':
       return { page: 'trusted-publishers', org };
+    case 'upstreams':
+      return { page: 'upstreams', org };
     default:
       return { page: 'tokens', org };
   }
@@ -57,6 +61,7 @@ export const paths = {
   audit: (org: string) => `#/orgs/${enc(org)}/audit`,
   password: (org: string) => `#/orgs/${enc(org)}/password`,
   trustedPublishers: (org: string) => `#/orgs/${enc(org)}/trusted-publishers`,
+  upstreams: (org: string) => `#/orgs/${enc(org)}/upstreams`,
 };
 
 /** The same screen in another org (used by the org switcher). */
@@ -73,6 +78,8 @@ export function sameScreenIn(route: Route, org: string): string {
       return paths.password(org);
     case 'trusted-publishers':
       return paths.trustedPublishers(org);
+    case 'upstreams':
+      return paths.upstreams(org);
     default:
       return paths.tokens(org);
   }

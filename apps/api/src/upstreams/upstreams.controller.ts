@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditService, CurrentPrincipal, Principal, RequireOrgAccess, RestApi } from '@packgate/auth';
+import { AuditService, CurrentPrincipal, Principal, RequireOrgAccess, RestApi, isPackageType } from '@packgate/auth';
 import { UpstreamSettings, UpstreamSettingsService, validateUpstreamInput } from '@packgate/registries/core';
 import { OrgLookupService } from '../orgs/org-lookup.service';
 import { PutUpstreamDto, UpstreamDto, UpstreamPolicyDto } from './upstream.dto';
@@ -65,7 +65,8 @@ export class UpstreamsController {
   @ApiNoContentResponse()
   async delete(@Param('org') slug: string, @Param('type') type: string, @CurrentPrincipal() principal: Principal): Promise<void> {
     const org = await this.orgs.require(slug);
-    const { type: valid } = validateUpstreamInput(type, { url: 'http://x' });
+    if (!isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
+    const valid = type;
     if (!(await this.upstreams.delete(org.id, valid))) throw new NotFoundException(`no ${valid} upstream in ${slug}`);
     await this.audit.record({ org: slug, principal, action: 'upstream.deleted', resource: `upstream:${valid}`, result: 'success' });
   }

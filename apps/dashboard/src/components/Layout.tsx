@@ -70,6 +70,7 @@ export function Layout({ route, orgs, onLogout, children }: { route: Route; orgs
           {isOrgAdmin && link('members', paths.members(org), 'Members')}
           {isOrgAdmin && link('audit', paths.audit(org), 'Audit log')}
           {isOrgAdmin && link('trusted-publishers', paths.trustedPublishers(org), 'Trusted publishers')}
+          {isOrgAdmin && link('upstreams', paths.upstreams(org), 'Upstreams')}
         </ul>
       </nav>
       <main id="main" ref={main} tabIndex={-1}>

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Organization, PermissionDeniedError, Principal } from '@packgate/auth';
-import { NotFoundError, Package, PackageAccess, PackageService, PackageTarget, normalizePypiName } from '@packgate/registries/core';
+import { NotFoundError, Package, PackageAccess, PackageService, PackageTarget, ReadRoute, UpstreamGate, normalizePypiName } from '@packgate/registries/core';
 
 export interface ReadableProject {
   org: Organization;
@@ -21,7 +21,16 @@ export class PypiProjectsService {
   constructor(
     private readonly packages: PackageService,
     private readonly access: PackageAccess,
+    private readonly gate: UpstreamGate,
   ) {}
+
+  /**
+   * The read path with the org's upstream: the project's own rows when the org publishes it (or
+   * has no upstream), else the upstream (dependency-confusion rules in the core's UpstreamGate).
+   */
+  route(principal: Principal, slug: string, project: string): Promise<ReadRoute> {
+    return this.gate.requireRead(principal, pypiTarget(slug, project));
+  }
 
   findOrg(slug: string): Promise<Organization | null> {
     return this.access.findOrg(slug);

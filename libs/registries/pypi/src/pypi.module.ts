@@ -9,6 +9,7 @@ import { PypiIndexService } from './simple/pypi-index.service';
 import { PypiSimpleController } from './simple/pypi-simple.controller';
 import { PypiUploadController } from './upload/pypi-upload.controller';
 import { PypiUploadService } from './upload/pypi-upload.service';
+import { PypiUpstreamService } from './upstream/pypi-upstream.service';
 
 /**
  * The Python registry at `/{org}/pypi/`: twine uploads, the simple index for pip, file downloads,
@@ -28,6 +29,7 @@ export class PypiModule {
         PypiFilesService,
         PypiUploadService,
         PypiReleasesService,
+        PypiUpstreamService,
       ],
     };
   }

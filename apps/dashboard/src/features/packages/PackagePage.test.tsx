@@ -13,6 +13,7 @@ const detail: PackageDetail = {
   normalizedName: 'demo-pkg',
   private: true,
   permissionMode: 'standard',
+  source: 'local',
   roles: [],
   versionCount: 1,
   latestVersion: '1.0.0',

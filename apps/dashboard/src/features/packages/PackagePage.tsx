@@ -71,6 +71,10 @@ export function PackagePage({ type, name }: { type: PackageType; name: string })
               <dt>Visibility</dt>
               <dd>{pkg.data.private ? 'Private' : 'Public'}</dd>
             </div>
+            <div>
+              <dt>Source</dt>
+              <dd>{pkg.data.source === 'upstream' ? 'Cached from the upstream (delete it to publish a private package of this name)' : 'Published here'}</dd>
+            </div>
           </dl>
           <CodeSnippet label="Install command" code={installCommand({ publicUrl: publicUrlOf(info), org, type, name: pkg.data.name, version: type === 'docker' ? pkg.data.latestVersion : null })} hint={pkg.data.private ? `Private package: the client needs a token with role ${readRole}.` : undefined} />
           <div className="grid-2">

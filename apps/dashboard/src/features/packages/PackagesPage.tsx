@@ -78,6 +78,7 @@ export function PackagesPage({ type }: { type: PackageType }) {
                   <td>{formatDate(p.lastUpload)}</td>
                   <td>
                     <span className={`badge ${p.private ? '' : 'badge-public'}`}>{p.private ? 'Private' : 'Public'}</span>
+                    {p.source === 'upstream' && <span className="badge">From upstream</span>}
                   </td>
                   <td>{p.permissionMode === 'package' ? 'Package roles' : 'Standard'}</td>
                 </tr>

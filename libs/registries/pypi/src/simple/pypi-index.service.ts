@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Principal, TtlCache } from '@packgate/auth';
-import { Package, PackageService } from '@packgate/registries/core';
+import { NotFoundError, Package, PackageService, UpstreamError } from '@packgate/registries/core';
 import { compareVersions } from '../pep440';
 import { PypiProjectsService } from '../pypi-projects.service';
+import { PypiUpstreamService } from '../upstream/pypi-upstream.service';
 import type { SimpleFileView, SimpleProjectView } from './simple-render';
 
 /**
@@ -20,14 +21,32 @@ export class PypiIndexService {
   constructor(
     private readonly projects: PypiProjectsService,
     private readonly packages: PackageService,
+    private readonly upstream: PypiUpstreamService,
   ) {}
 
   async projectNames(principal: Principal, slug: string): Promise<string[]> {
     return (await this.projects.readableNames(principal, slug)).sort();
   }
 
-  async project(principal: Principal, slug: string, project: string): Promise<SimpleProjectView> {
-    const { pkg } = await this.projects.readable(principal, slug, project);
+  /**
+   * The project page: the org's own rows when it publishes the project (never merged with the
+   * upstream's), else the upstream's page. `stale`: the upstream failed and an expired copy (or,
+   * without one, the files already cached) is served.
+   */
+  async project(principal: Principal, slug: string, project: string): Promise<{ view: SimpleProjectView; stale: boolean }> {
+    const route = await this.projects.route(principal, slug, project);
+    if (route.kind === 'local') return { view: await this.stored(route.pkg), stale: false };
+    try {
+      const page = await this.upstream.page(route.settings, project);
+      if (!page) throw new NotFoundError(`Not Found: no project ${project} in ${slug} or its upstream ${route.settings.host}`);
+      return { view: this.upstream.view(page.project, project), stale: page.stale };
+    } catch (error) {
+      if (error instanceof UpstreamError && route.pkg) return { view: await this.stored(route.pkg), stale: true };
+      throw error;
+    }
+  }
+
+  private async stored(pkg: Package): Promise<SimpleProjectView> {
     const key = `${pkg.id}:${pkg.updatedAt.getTime()}`;
     const cached = this.views.get(key);
     if (cached) return cached;

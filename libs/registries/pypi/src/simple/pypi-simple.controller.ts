@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Req, Res, UseFilters } from '@nestjs/com
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
-import { InvalidInputError, RegistryError, normalizePypiName } from '@packgate/registries/core';
+import { InvalidInputError, RegistryError, STALE_WARNING, normalizePypiName } from '@packgate/registries/core';
 import { PypiExceptionFilter } from '../pypi-exception.filter';
 import { negotiateSimpleFormat } from './negotiation';
 import { PypiIndexService } from './pypi-index.service';
@@ -43,7 +43,8 @@ export class PypiSimpleController {
     const slash = req.path.endsWith('/');
     if (normalized !== project || !slash) return redirect(res, `${slash ? '../' : ''}${encodeURIComponent(normalized)}/${query(req)}`);
     const chosen = chooseFormat(req, format);
-    const view = await this.index.project(principal, org, normalized);
+    const { view, stale } = await this.index.project(principal, org, normalized);
+    if (stale) res.setHeader('Warning', STALE_WARNING);
     send(res, chosen.contentType, principal, chosen.kind === 'json' ? renderProjectJson(view) : renderProjectHtml(view));
   }
 }

@@ -7,8 +7,9 @@ export interface SimpleFileView {
   /** Relative to the project page, e.g. `../../files/demo-pkg/demo_pkg-0.1.0-py3-none-any.whl`. */
   url: string;
   sha256: string;
-  size: number;
-  uploadTime: Date;
+  /** Unknown for some upstream files (a PEP 503 HTML upstream does not say). */
+  size?: number;
+  uploadTime?: Date;
   requiresPython: string | null;
   /** sha256 of the wheel's METADATA when it can be served, else null. */
   coreMetadataSha256: string | null;
@@ -68,7 +69,7 @@ export function renderProjectJson(project: SimpleProjectView): string {
       'dist-info-metadata': file.coreMetadataSha256 ? { sha256: file.coreMetadataSha256 } : false,
       yanked: file.yanked === false ? false : file.yanked === '' ? true : file.yanked,
       size: file.size,
-      'upload-time': file.uploadTime.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
+      'upload-time': file.uploadTime?.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z'),
     })),
   });
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService, PermissionDeniedError, Principal, clientIp } from '@packgate/auth';
-import { BLOB_STORE, BlobStore, ConflictError, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageAccess, PackageRefusal, PackageService, normalizePypiName } from '@packgate/registries/core';
+import { BLOB_STORE, BlobStore, ConflictError, DigestMismatchError, InvalidInputError, NotFoundError, Package, PackageAccess, PackageRefusal, PackageService, normalizePypiName, sourceConflict } from '@packgate/registries/core';
 import type { Request } from 'express';
 import { sameVersion } from '../pep440';
 import { parseMetadataHeaders, readWheelMetadata } from '../files/wheel-metadata';
@@ -44,6 +44,9 @@ export class PypiUploadService {
       try {
         // twine shows the reason: a project the uploader may not read is refused with 403, not hidden.
         this.access.check(principal, pypiTarget(slug, name), pkg, 'package:write', { hide: false });
+        // A name served from the upstream cache is not published over (dependency confusion).
+        const conflict = pkg && sourceConflict(pkg, 'local');
+        if (conflict) throw conflict;
       } catch (error) {
         if (error instanceof PackageRefusal) await this.audit.record({ org: slug, principal, action: 'pypi.upload', resource: `pypi:${normalized}`, result: 'failure', ip: clientIp(req), details: { reason: error.reason } });
         throw error;
@@ -101,7 +104,7 @@ export class PypiUploadService {
       });
       this.index.forget(stored.pkg.id);
     } catch (error) {
-      if (!(error instanceof ConflictError)) throw error;
+      if (!(error instanceof ConflictError) || error.code !== 'FILE_EXISTS') throw error;
       // A concurrent upload stored this filename first: identical bytes are a successful re-upload.
       return this.sameAsStored(orgId, normalizedName, file);
     }
