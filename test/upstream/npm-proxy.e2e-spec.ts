@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { DataSource } from 'typeorm';
 import { attenuateToken } from '@packgate/auth';
 import * as path from 'node:path';
 import { ApiClient, makeToken, makeUser } from '../support/http';
@@ -155,18 +156,21 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
   it('writes never go upstream: dist-tags, deprecate and unpublish of a proxied name are refused', async () => {
     const writer = workspace(writeToken);
     // pub-dep is cached (installed above); @pubscope/util too.
-    const tag = await writer.run(['dist-tag', 'add', 'pub-dep@1.0.0', 'beta']);
-    expect(tag.code).not.toBe(0);
-    expect(tag.stderr).toMatch(/E409|E404/);
-    const deprecate = await writer.run(['deprecate', 'pub-dep@1.0.0', 'do not use']);
-    expect(deprecate.code).not.toBe(0);
-    const unpublish = await writer.run(['unpublish', 'pub-dep@1.0.0']);
-    expect(unpublish.code).not.toBe(0);
-    const unpublishAll = await writer.run(['unpublish', '@pubscope/util', '--force']);
-    expect(unpublishAll.code).not.toBe(0);
+    const refusals = [
+      await writer.run(['dist-tag', 'add', 'pub-dep@1.0.0', 'beta']),
+      await writer.run(['deprecate', 'pub-dep@1.0.0', 'do not use']),
+      await writer.run(['unpublish', 'pub-dep@1.0.0']),
+      await writer.run(['unpublish', '@pubscope/util', '--force']),
+    ];
+    for (const refused of refusals) {
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('E409');
+      expect(refused.stderr).toContain('is cached from the upstream registry');
+    }
     // ...and an uncached upstream name is not found for writes.
     const uncached = await writer.run(['dist-tag', 'add', 'anon-check@1.0.0', 'beta']);
     expect(uncached.code).not.toBe(0);
+    expect(uncached.stderr).toContain('E404');
 
     const upstreamDoc = (await (await fetch(`${upstream.url}/pub-dep`)).json()) as any;
     expect(upstreamDoc['dist-tags']).toEqual({ latest: '1.1.0' });
@@ -225,6 +229,16 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     const staleProject = staleWs.makeProject();
     await staleWs.ok(['install', 'pub-dep@1.0.0'], { cwd: staleProject });
     expect(installedVersion(staleProject, 'pub-dep')).toBe('1.0.0');
+
+    // No packument cached at all (e.g. collected): the tarballs already downloaded still install.
+    await server.app.get(DataSource).query(`DELETE FROM upstream_metadata`);
+    const fromStore = await packument('pub-dep', readToken);
+    expect(fromStore.status).toBe(200);
+    expect(fromStore.headers.get('warning')).toContain('110');
+    expect(Object.keys(((await fromStore.json()) as any).versions)).toEqual(['1.0.0']);
+    const storeProject = ws.makeProject();
+    await ws.ok(['install', 'pub-dep@1.0.0'], { cwd: storeProject });
+    expect(installedVersion(storeProject, 'pub-dep')).toBe('1.0.0');
 
     const missing = await ws.run(['install', 'anon-check'], { cwd: ws.makeProject() });
     expect(missing.code).not.toBe(0);
