@@ -155,7 +155,8 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
 
   it('writes never go upstream: dist-tags, deprecate and unpublish of a proxied name are refused', async () => {
     const writer = workspace(writeToken);
-    // pub-dep is cached (installed above); @pubscope/util too.
+    const reader = workspace(readToken);
+    await reader.ok(['install', 'pub-dep@1.0.0', '@pubscope/util'], { cwd: reader.makeProject() });
     const refusals = [
       await writer.run(['dist-tag', 'add', 'pub-dep@1.0.0', 'beta']),
       await writer.run(['deprecate', 'pub-dep@1.0.0', 'do not use']),

@@ -33,6 +33,8 @@ export interface RenderedProxiedPackument {
 
 interface RenderedEntry {
   stamp: string;
+  /** sha256 of the upstream's bytes the entry was rendered from. */
+  digest: string;
   full: { body: string; etag: string };
   abbreviated: { body: string; etag: string };
 }
@@ -74,8 +76,14 @@ export class NpmUpstreamService {
     const key = `${settings.orgId}\n${name.full}`;
     let entry = this.rendered.get(key);
     if (!entry || entry.stamp !== stamp) {
-      const full = rewriteUpstreamPackument(this.parse(settings, cached.body, name), name, this.options.config.publicUrl, slug, cached.fetchedAt);
-      entry = { stamp, full: withEtag(JSON.stringify(full)), abbreviated: withEtag(JSON.stringify(abbreviatePackument(full))) };
+      // Refetched (a short TTL refetches often): parse again only when the bytes changed.
+      const digest = createHash('sha256').update(cached.body).digest('base64url');
+      if (entry && entry.digest === digest && entry.stamp.endsWith(`:${this.options.config.publicUrl}`)) {
+        entry = { ...entry, stamp };
+      } else {
+        const full = rewriteUpstreamPackument(this.parse(settings, cached.body, name), name, this.options.config.publicUrl, slug, cached.fetchedAt);
+        entry = { stamp, digest, full: withEtag(JSON.stringify(full)), abbreviated: withEtag(JSON.stringify(abbreviatePackument(full))) };
+      }
       this.rendered.set(key, entry);
     }
     return { ...(abbreviated ? entry.abbreviated : entry.full), stale: cached.stale };
