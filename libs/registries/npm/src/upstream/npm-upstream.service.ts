@@ -15,19 +15,14 @@ import {
 } from '@packgate/registries/core';
 import type { NpmName } from '../npm-names';
 import { NPM_OPTIONS, NpmOptions } from '../npm-options';
-import { Packument, abbreviatePackument } from '../packument';
+import { abbreviatePackument } from '../packument';
 import { primaryTarballDigest } from './tarball-digest';
 import { UpstreamDocumentError, parseUpstreamPackument, rewriteUpstreamPackument, upstreamPackumentUrl, upstreamTarballFor } from './upstream-packument';
-
-export interface ProxiedPackument {
-  full: Packument;
-  /** Served from an expired copy because the upstream failed: answer with a `Warning`. */
-  stale: boolean;
-}
 
 export interface RenderedProxiedPackument {
   body: string;
   etag: string;
+  /** Served from an expired copy because the upstream failed: answer with a `Warning`. */
   stale: boolean;
 }
 
