@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken, makeUser } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { waitFor } from '../support/spawned-server';
 import { buildDist, indexUrl, pipInstall, twineUpload } from '../pypi/support/clients';
 import { basic, blobStored, sha256, startTinyServer } from './support';
 
@@ -142,6 +143,15 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     expect((await get('/default/pypi/simple/anon-demo/')).status).toBe(401);
     const noRole = (await makeToken(admin, ['api'])).token;
     expect((await get('/default/pypi/simple/anon-demo/', { authorization: basic('__token__', noRole) })).status).toBe(404);
+    // Another org's token, and the token of a member who has left, read nothing here.
+    expect((await admin.post('/api/v1/orgs', { slug: 'elsewhere' })).status).toBe(201);
+    const foreign = (await makeToken(admin, ['pypi:read'], 'elsewhere')).token;
+    expect((await get('/default/pypi/simple/anon-demo/', { authorization: basic('__token__', foreign) })).status).toBe(404);
+    const leaver = await makeUser(admin, 'leaver', ['dashboard', 'pypi:read']);
+    const leaverToken = (await makeToken(await ApiClient.login(server, leaver.username, leaver.password), ['pypi:read'])).token;
+    expect((await get('/default/pypi/simple/anon-demo/', { authorization: basic('__token__', leaverToken) })).status).toBe(200);
+    expect((await admin.delete('/api/v1/orgs/default/members/leaver')).status).toBe(204);
+    await waitFor('the removed member to lose access', async () => (await get('/default/pypi/simple/anon-demo/', { authorization: basic('__token__', leaverToken) })).status === 404);
     expect((await admin.put('/api/v1/orgs/default/upstream-policy', { anonymousReads: true })).status).toBe(200);
     try {
       const result = await pipInstall(indexUrl(server), ['anon-demo']);
@@ -187,6 +197,34 @@ forEachDatabase('PyPI upstream proxy', (database) => {
       expect(pip.code).not.toBe(0);
     } finally {
       await tiny.close();
+    }
+  });
+
+  it('sends the stored credentials to the upstream only, never to a file host elsewhere', async () => {
+    const wheel = (await buildDist('elsewhere-pkg', '1.0.0')).wheel;
+    const bytes = readFileSync(wheel);
+    const filename = path.basename(wheel);
+    const fileHostAuth: (string | undefined)[] = [];
+    const fileHost = await startTinyServer((req, res) => {
+      fileHostAuth.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
+    });
+    const indexAuth: (string | undefined)[] = [];
+    const index = await startTinyServer((req, res) => {
+      indexAuth.push(req.headers.authorization);
+      res.writeHead(200, { 'content-type': 'text/html' }).end(`<a href="${fileHost.url}/f/${filename}#sha256=${sha256(bytes)}">${filename}</a>`);
+    });
+    try {
+      expect((await admin.post('/api/v1/orgs', { slug: 'creds' })).status).toBe(201);
+      expect((await admin.put('/api/v1/orgs/creds/upstreams/pypi', { url: index.url, username: 'robot', password: 'index-only-secret' })).status).toBe(200);
+      const res = await get(`/creds/pypi/files/elsewhere-pkg/${filename}`, { authorization: basic('admin', server.adminPassword) });
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
+      expect(indexAuth).toContain(basic('robot', 'index-only-secret'));
+      expect(fileHostAuth).toEqual([undefined]);
+    } finally {
+      await index.close();
+      await fileHost.close();
     }
   });
 

@@ -252,3 +252,30 @@ describe('trusted publishers', () => {
     expect(allowed(token(['api', 'pypi:write'], ['org:admin'], { creatorIsAdmin: true }), org('org:manage-trusted-publishers'))).toBe(false);
   });
 });
+
+describe('content proxied from an upstream', () => {
+  const proxied = (anonymous: boolean) => pkg('pypi', 'requests', { source: 'upstream', upstreamAnonymousReads: anonymous });
+
+  it('needs the format read role like a private package, unless the org allows anonymous reads', () => {
+    expect(allowed(ANONYMOUS, read(proxied(false)))).toBe(false);
+    expect(allowed(user(['pypi:read']), read(proxied(false)))).toBe(true);
+    expect(allowed(user(['npm:read']), read(proxied(false)))).toBe(false);
+    expect(allowed(ANONYMOUS, read(proxied(true)))).toBe(true);
+  });
+
+  it('the switch never opens writes, local packages, or past restrictions', () => {
+    expect(allowed(ANONYMOUS, write(proxied(true)))).toBe(false);
+    expect(allowed(user(['pypi:read']), write(proxied(true)))).toBe(false);
+    expect(allowed(ANONYMOUS, read(pkg('pypi', 'mine', { source: 'local', upstreamAnonymousReads: true })))).toBe(false);
+    const narrowed: Restriction = { name: 'caveat packages', check: () => 'not in [npm:*]' };
+    expect(allowed(token(['pypi:read'], ['pypi:read'], { restrictions: [narrowed] }), read(proxied(true)))).toBe(false);
+  });
+
+  it('only org admins, as users, manage upstreams', () => {
+    expect(allowed(user(['org:admin']), org('org:manage-upstreams'))).toBe(true);
+    expect(allowed(user(['pypi:write', 'dashboard']), org('org:manage-upstreams'))).toBe(false);
+    expect(allowed(user(['org:admin'], {}, 'other'), org('org:manage-upstreams'))).toBe(false);
+    expect(allowed(token(['api'], ['org:admin']), org('org:manage-upstreams'))).toBe(false);
+    expect(allowed(ANONYMOUS, org('org:manage-upstreams'))).toBe(false);
+  });
+});
