@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
 import { TestServer, forEachDatabase, startServer } from '../support/server';
 import { NpmWorkspace } from '../npm/npm-cli';
+import { waitFor } from '../support/spawned-server';
 import { LyingPackage, TamperingUpstream, startTamperingUpstream } from './support/tampering-npm-upstream';
 
 /** Every file under `dir`, relative paths. */
@@ -49,7 +50,7 @@ forEachDatabase('npm upstream tarball integrity', (database) => {
       { name: 'sha1-evil', version: '1.0.0', served: tarballs['sha1-evil'], announced: tarballs['honest-lib'], shasumOnly: true },
       { name: 'other-host-lib', version: '1.0.0', served: tarballs['other-host-lib'], tarballUrl: `${elsewhere.url}/other-host-lib/-/other-host-lib-1.0.0.tgz` },
     ];
-    liar = await startTamperingUpstream(packages);
+    liar = await startTamperingUpstream(packages, ['slow-lib']);
     const put = await admin.put('/api/v1/orgs/default/upstreams/npm', { url: liar.url, metadataTtlSeconds: 300 });
     if (put.status !== 200 && put.status !== 201) throw new Error(`upstream setting: ${put.status} ${put.text}`);
   });
@@ -86,6 +87,30 @@ forEachDatabase('npm upstream tarball integrity', (database) => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('E502');
     expect((await admin.get('/api/v1/orgs/default/packages/npm/sha1-evil')).status).toBe(404);
+  });
+
+  it('an upstream that never answers holds only the requests waiting on it', async () => {
+    const aborter = new AbortController();
+    const slow = fetch(`${server.url}/default/npm/slow-lib`, { headers: { authorization: `Bearer ${token}` }, signal: aborter.signal }).catch(() => null);
+    try {
+      await waitFor('the upstream to hold the packument request', () => liar.stalledRequests() > 0);
+      const started = Date.now();
+      const other = await fetch(`${server.url}/default/npm/sha1-lib`, { headers: { authorization: `Bearer ${token}` } });
+      expect(other.status).toBe(200);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect((await fetch(`${server.url}/default/npm/-/ping`)).status).toBe(200);
+    } finally {
+      aborter.abort();
+      await slow;
+    }
+  });
+
+  it('counts misses, bytes and failures in /metrics', async () => {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/packgate_upstream_cache_misses_total\{format="npm",kind="metadata"\} [1-9]/);
+    expect(metrics).toMatch(/packgate_upstream_cache_misses_total\{format="npm",kind="file"\} [1-9]/);
+    expect(metrics).toMatch(/packgate_upstream_bytes_total\{format="npm"\} [1-9]/);
+    expect(metrics).toMatch(/packgate_upstream_errors_total\{format="npm"\} [1-9]/);
   });
 
   it('never follows a tarball URL to another host', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, Server } from 'node:http';
+import { createServer, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -10,6 +10,8 @@ export interface TamperingUpstream {
   url: string;
   host: string;
   tarballRequests: string[];
+  /** Packument requests for `stalled` names that are being held unanswered. */
+  stalledRequests(): number;
   close(): Promise<void>;
 }
 
@@ -26,12 +28,18 @@ export interface LyingPackage {
   tarballUrl?: string;
 }
 
-export async function startTamperingUpstream(packages: LyingPackage[]): Promise<TamperingUpstream> {
+/** `stalled`: names whose packument request is never answered (until `close`). */
+export async function startTamperingUpstream(packages: LyingPackage[], stalled: string[] = []): Promise<TamperingUpstream> {
   const tarballRequests: string[] = [];
+  const held: ServerResponse[] = [];
   let base = '';
   const documents = new Map<string, string>();
   const server: Server = createServer((req, res) => {
     const url = decodeURIComponent(req.url ?? '/');
+    if (stalled.includes(url.slice(1))) {
+      held.push(res);
+      return;
+    }
     const doc = documents.get(url.slice(1));
     if (doc) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(doc);
@@ -64,6 +72,10 @@ export async function startTamperingUpstream(packages: LyingPackage[]): Promise<
     url: base,
     host: `127.0.0.1:${port}`,
     tarballRequests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stalledRequests: () => held.length,
+    close: () => {
+      for (const res of held) res.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
