@@ -157,6 +157,7 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     const writer = workspace(writeToken);
     const reader = workspace(readToken);
     await reader.ok(['install', 'pub-dep@1.0.0', '@pubscope/util'], { cwd: reader.makeProject() });
+    expect(await writer.ok(['dist-tag', 'ls', 'pub-dep'])).toContain('latest: 1.1.0');
     const refusals = [
       await writer.run(['dist-tag', 'add', 'pub-dep@1.0.0', 'beta']),
       await writer.run(['deprecate', 'pub-dep@1.0.0', 'do not use']),
