@@ -4,6 +4,7 @@ import { InvalidInputError, NotFoundError, Package, PackageService } from '@pack
 import { NpmAccessService } from './npm-access.service';
 import { checkTagName } from './publish-document';
 import { npmMetadata, pruneDistTags } from './package-metadata';
+import { PackumentService } from './packument.service';
 import { PublishService } from './publish.service';
 
 /** dist-tags and deletions (whole package, one tarball), each checked by the evaluator and audited. */
@@ -14,10 +15,13 @@ export class ChangesService {
     private readonly packages: PackageService,
     private readonly publish: PublishService,
     private readonly audit: AuditService,
+    private readonly packuments: PackumentService,
   ) {}
 
   async distTags(principal: Principal, slug: string, nameText: string): Promise<Record<string, string>> {
-    const { pkg } = await this.access.readable(principal, slug, nameText);
+    const route = await this.access.readRoute(principal, slug, nameText);
+    if (route.kind === 'upstream') return JSON.parse((await this.packuments.render(principal, slug, nameText, true)).body)['dist-tags'];
+    const { pkg } = route;
     const versions = (await this.packages.detail(pkg)).versions.map(({ version }) => version.version);
     return pruneDistTags(npmMetadata(pkg)['dist-tags'], versions);
   }

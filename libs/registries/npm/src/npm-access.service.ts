@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Organization, Principal } from '@packgate/auth';
-import { InvalidInputError, NotFoundError, Package, PackageAccess, PackageTarget, normalizePackageName } from '@packgate/registries/core';
+import { InvalidInputError, NotFoundError, Package, PackageAccess, PackageTarget, ReadRoute, UpstreamGate, normalizePackageName, sourceConflict } from '@packgate/registries/core';
 import { NpmName, parseNpmName } from './npm-names';
 
 export interface NpmTarget {
@@ -16,7 +16,10 @@ export interface NpmTarget {
  */
 @Injectable()
 export class NpmAccessService {
-  constructor(private readonly packages: PackageAccess) {}
+  constructor(
+    private readonly packages: PackageAccess,
+    private readonly upstream: UpstreamGate,
+  ) {}
 
   async org(slug: string): Promise<Organization> {
     const org = await this.packages.findOrg(slug);
@@ -46,10 +49,23 @@ export class NpmAccessService {
     return { org, name, pkg };
   }
 
-  /** A package (existing or about to be created by a publish) the caller may write. */
+  /**
+   * Where a read is served from, by the dependency-confusion rules (core UpstreamGate): the org's own
+   * package, or the org's upstream (a name the org does not publish). Reserved names are refused.
+   */
+  async readRoute(principal: Principal, slug: string, nameText: string): Promise<ReadRoute & { name: NpmName }> {
+    const name = this.name(nameText);
+    return { ...(await this.upstream.requireRead(principal, this.target(slug, name))), name };
+  }
+
+  /**
+   * A package (existing or about to be created by a publish) the caller may write. Writes never
+   * reach the upstream: a package cached from it is refused (409) until an org admin deletes it.
+   */
   async writable(principal: Principal, slug: string, nameText: string): Promise<NpmTarget> {
     const name = this.name(nameText);
     const { org, pkg } = await this.packages.require(principal, this.target(slug, name), 'package:write');
+    refuseUpstreamCache(pkg);
     return { org, name, pkg };
   }
 
@@ -57,6 +73,12 @@ export class NpmAccessService {
   async existingWritable(principal: Principal, slug: string, nameText: string): Promise<NpmTarget & { pkg: Package }> {
     const name = this.name(nameText);
     const { org, pkg } = await this.packages.requireExisting(principal, this.target(slug, name), 'package:write');
+    refuseUpstreamCache(pkg);
     return { org, name, pkg };
   }
+}
+
+function refuseUpstreamCache(pkg: Package | null): void {
+  const conflict = pkg && sourceConflict(pkg, 'local');
+  if (conflict) throw conflict;
 }

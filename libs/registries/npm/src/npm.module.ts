@@ -12,6 +12,7 @@ import { NpmTokensService } from './npm-tokens.service';
 import { PackumentService } from './packument.service';
 import { PublishService } from './publish.service';
 import { SearchService } from './search.service';
+import { NpmUpstreamService } from './upstream/npm-upstream.service';
 
 /**
  * The npm registry at `/{org}/npm/`: wire protocol only, on top of the core package
@@ -33,6 +34,7 @@ export class NpmModule {
         SearchService,
         NpmTokensService,
         NpmExceptionFilter,
+        NpmUpstreamService,
       ],
     };
   }

@@ -1,17 +1,20 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { TtlCache, type Principal } from '@packgate/auth';
-import { Package, PackageService } from '@packgate/registries/core';
+import { NotFoundError, Package, PackageService, UpstreamError } from '@packgate/registries/core';
 import { NpmAccessService } from './npm-access.service';
 import { NPM_OPTIONS, NpmOptions } from './npm-options';
 import { NpmName, parseNpmName } from './npm-names';
 import { tarballUrl } from './npm-urls';
 import { Packument, StoredVersion, abbreviatePackument, buildPackument } from './packument';
-import { npmMetadata, revisionOf } from './package-metadata';
+import { npmMetadata, pruneDistTags, revisionOf } from './package-metadata';
+import { NpmUpstreamService } from './upstream/npm-upstream.service';
 
 export interface RenderedPackument {
   body: string;
   etag: string;
+  /** An upstream document served expired because the upstream failed (answer with `Warning`). */
+  stale?: boolean;
 }
 
 interface CacheEntry {
@@ -41,11 +44,25 @@ export class PackumentService {
   constructor(
     private readonly access: NpmAccessService,
     private readonly packages: PackageService,
+    private readonly upstream: NpmUpstreamService,
     @Inject(NPM_OPTIONS) private readonly options: NpmOptions,
   ) {}
 
-  async render(principal: Principal, slug: string, nameText: string, abbreviated: boolean): Promise<RenderedPackument> {
-    const { pkg } = await this.access.readable(principal, slug, nameText);
+  /** The org's own package, or (for a name it does not publish) the document of its npm upstream. */
+  async render(principal: Principal, slug: string, nameText: string, abbreviated: boolean, { localOnly = false }: { localOnly?: boolean } = {}): Promise<RenderedPackument> {
+    const route = await this.access.readRoute(principal, slug, nameText);
+    if (route.kind === 'local') return this.renderStored(slug, route.pkg, abbreviated);
+    if (localOnly) throw new NotFoundError(`${route.name.full} is not published in this org`);
+    try {
+      return await this.upstream.render(route.settings, slug, route.name, abbreviated);
+    } catch (error) {
+      // Nothing usable in the metadata cache and the upstream down: what was downloaded still installs.
+      if (!(error instanceof UpstreamError) || !route.pkg) throw error;
+      return { ...(await this.renderStored(slug, route.pkg, abbreviated)), stale: true };
+    }
+  }
+
+  private async renderStored(slug: string, pkg: Package, abbreviated: boolean): Promise<RenderedPackument> {
     const stamp = `${npmMetadata(pkg).rev}:${pkg.updatedAt.getTime()}:${this.options.config.publicUrl}`;
     let entry = this.cache.get(pkg.id);
     if (!entry || entry.stamp !== stamp) {
@@ -71,7 +88,7 @@ export class PackumentService {
         tarball: file ? { url: tarballUrl(this.options.config.publicUrl, slug, name, version.version), integrity: fileMeta.integrity, shasum: fileMeta.shasum } : null,
       };
     });
-    return buildPackument({ name: name.full, rev: revisionOf(pkg), distTags: meta['dist-tags'], readme: meta.readme, created: pkg.createdAt, modified: pkg.updatedAt, versions });
+    return buildPackument({ name: name.full, rev: revisionOf(pkg), distTags: pruneDistTags(meta['dist-tags'], versions.map((v) => v.version)), readme: meta.readme, created: pkg.createdAt, modified: pkg.updatedAt, versions });
   }
 }
 

@@ -45,7 +45,7 @@ export class PublishService {
       return await this.publish(principal, target, plan, received.staged, meta);
     } catch (error) {
       await received.staged?.discard();
-      if (error instanceof ConflictError) throw new VersionExistsError(target.name.full, String((received.doc.versions && Object.keys(received.doc.versions)[0]) ?? ''));
+      if (error instanceof ConflictError && error.code === 'FILE_EXISTS') throw new VersionExistsError(target.name.full, String((received.doc.versions && Object.keys(received.doc.versions)[0]) ?? ''));
       await this.audit.record({ org: target.org.slug, principal, action: 'npm.publish', resource: `npm:${target.name.full}`, result: 'failure', ip: meta.ip, details: { reason: (error as Error).message.slice(0, 300) } });
       throw error;
     }

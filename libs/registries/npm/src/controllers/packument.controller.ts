@@ -2,6 +2,7 @@ import { Controller, Delete, Get, Headers, HttpCode, Param, Put, Query, Req, Res
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
+import { STALE_WARNING } from '@packgate/registries/core';
 import { ChangesService } from '../changes.service';
 import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
@@ -19,7 +20,8 @@ import { routeName } from './route-names';
  *                   Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, *\/*
  *                   → abbreviated doc; `Accept: application/json` → full doc. npm 11 installs with
  *                   the full doc. ETag + If-None-Match → 304.
- * publish:          GET /<name> (corgi; errors ignored), then
+ * publish:          GET /<name> (corgi, `npm-command: publish`; errors ignored; names the org does
+ *                   not publish answer 404 here, not their upstream document), then
  *                   PUT /<name>  {_id, name, description, dist-tags, versions: {<v>: manifest},
  *                                 access, _attachments: {"<name>-<v>.tgz": {content_type, data, length}}}
  *                   → 201. Existing version → 409; digests are checked against the decoded bytes.
@@ -49,13 +51,18 @@ export class PackumentController {
     @Headers('accept') accept: string | undefined,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Query('write') write: string | undefined,
+    @Headers('npm-command') npmCommand: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
     const abbreviated = wantsAbbreviated(accept) && write !== 'true';
-    const doc = await this.packuments.render(principal, params.org, routeName(params), abbreviated);
+    // `npm publish` first reads the document to refuse versions (and `latest` moves) below what is
+    // there; a name's upstream versions must not stop the org from publishing its own package.
+    const localOnly = npmCommand === 'publish';
+    const doc = await this.packuments.render(principal, params.org, routeName(params), abbreviated, { localOnly });
     res.setHeader('ETag', doc.etag);
     res.setHeader('Vary', 'Accept, Authorization');
     res.setHeader('Cache-Control', 'private, no-cache');
+    if (doc.stale) res.setHeader('Warning', STALE_WARNING);
     if (ifNoneMatch === doc.etag) {
       res.status(304).end();
       return;

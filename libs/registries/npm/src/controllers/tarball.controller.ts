@@ -8,6 +8,7 @@ import { ChangesService } from '../changes.service';
 import { NpmAccessService } from '../npm-access.service';
 import { NpmTokensOnly } from '../npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
+import { NpmUpstreamService } from '../upstream/npm-upstream.service';
 import { routeName } from './route-names';
 
 /**
@@ -15,7 +16,8 @@ import { routeName } from './route-names';
  * `/@scope/name/-/name-<v>.tgz` (literal slash, as on registry.npmjs.org; `%2f` works too).
  *
  * install:    GET <dist.tarball>, with the token when on the registry's host (npm-registry-fetch
- *             auth.js) → 200 bytes, ETag = content digest; npm verifies `dist.integrity`.
+ *             auth.js) → 200 bytes, ETag = content digest; npm verifies `dist.integrity`. A name the
+ *             org does not publish comes from its npm upstream (downloaded once, verified, stored).
  * unpublish:  DELETE <tarball path>/-rev/<rev> after the version was dropped (libnpmpublish
  *             unpublish.js) → 200 even when the PUT already removed the file.
  */
@@ -28,6 +30,7 @@ export class TarballController {
     private readonly access: NpmAccessService,
     private readonly packages: PackageService,
     private readonly changes: ChangesService,
+    private readonly upstream: NpmUpstreamService,
   ) {}
 
   @AcceptsLinkToken()
@@ -38,12 +41,13 @@ export class TarballController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const { pkg } = await this.access.readable(principal, params.org, routeName(params));
-    const file = await this.packages.findFile(pkg.id, params.filename);
-    if (!file) throw new NotFoundError(`no tarball ${params.filename.slice(0, 100)} in ${pkg.name}`);
+    const route = await this.access.readRoute(principal, params.org, routeName(params));
+    const file = route.kind === 'upstream' ? await this.upstream.tarball(route.settings, route.pkg, route.name, params.filename) : await this.packages.findFile(route.pkg.id, params.filename);
+    if (!file) throw new NotFoundError(`no tarball ${params.filename.slice(0, 100)} in ${route.name.full}`);
     const etag = `"${file.blobDigest}"`;
     res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', pkg.private ? 'private, max-age=31536000, immutable' : 'public, max-age=31536000, immutable');
+    const shared = route.kind === 'local' && !route.pkg.private;
+    res.setHeader('Cache-Control', shared ? 'public, max-age=31536000, immutable' : 'private, max-age=31536000, immutable');
     if (ifNoneMatch === etag) {
       res.status(304).end();
       return;
