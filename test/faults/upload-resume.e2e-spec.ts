@@ -5,7 +5,7 @@ import { RegistryClient, digestOf } from '../docker/support/registry-client';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DockerUploadSession } from '@packgate/registries/docker';
-import { UploadSessions } from '../../libs/registries/docker/src/storage/upload-sessions';
+import { UploadSessions } from '../../libs/registries/docker/src/services/upload-sessions';
 import { stagingFiles } from './support';
 
 jest.setTimeout(120_000);

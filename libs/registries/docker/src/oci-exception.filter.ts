@@ -5,7 +5,7 @@ import { RegistryError, classifyDependencyFailure } from '@packgate/registries/c
 import { METHOD_ACTIONS } from './auth/repository-access.service';
 import { DOCKER_OPTIONS, DockerOptions } from './docker-options';
 import { OciAccessError, OciCode, OciError } from './errors';
-import { parseRoute } from './names';
+import { parseRoute } from './wire/names';
 
 /**
  * Writes every error of the `/v2` routes in the OCI envelope `{"errors":[{code,message,detail}]}`

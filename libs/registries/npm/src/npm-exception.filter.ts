@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { AuthenticationError, PermissionDeniedError, RetryLaterError } from '@packgate/auth';
 import { PackageRefusal, PayloadTooLargeError, RegistryError, answerAfterDrain, classifyDependencyFailure } from '@packgate/registries/core';
 import { tokenHint } from './npm-errors';
-import { registryUrl } from './npm-urls';
+import { registryUrl } from './wire/npm-urls';
 
 /**
  * npm's error dialect: `{"error": "..."}` with the status npm expects. npm prints

@@ -1,17 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ChangesService } from './changes.service';
+import { ChangesService } from './services/changes.service';
 import { DistTagsController } from './controllers/dist-tags.controller';
 import { MiscController } from './controllers/misc.controller';
 import { PackumentController } from './controllers/packument.controller';
 import { TarballController } from './controllers/tarball.controller';
 import { NpmTokensController } from './controllers/tokens.controller';
-import { NpmAccessService } from './npm-access.service';
+import { NpmAccessService } from './services/npm-access.service';
 import { NpmExceptionFilter } from './npm-exception.filter';
 import { DEFAULT_MAX_BODY, NPM_OPTIONS } from './npm-options';
-import { NpmTokensService } from './npm-tokens.service';
-import { PackumentService } from './packument.service';
-import { PublishService } from './publish.service';
-import { SearchService } from './search.service';
+import { NpmTokensService } from './services/npm-tokens.service';
+import { PackumentService } from './services/packument.service';
+import { PublishService } from './services/publish.service';
+import { SearchService } from './services/search.service';
 import { NpmUpstreamService } from './upstream/npm-upstream.service';
 
 /**

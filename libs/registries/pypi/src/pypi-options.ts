@@ -1,4 +1,4 @@
-import type { UploadLimits } from './upload/multipart-upload';
+import type { UploadLimits } from './wire/multipart-upload';
 
 export const PYPI_OPTIONS = Symbol('PYPI_OPTIONS');
 

@@ -1,14 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PypiFilesController } from './files/pypi-files.controller';
-import { PypiFilesService } from './files/pypi-files.service';
+import { PypiFilesController } from './controllers/pypi-files.controller';
+import { PypiFilesService } from './services/pypi-files.service';
 import { PYPI_OPTIONS, PypiOptions, pypiOptions } from './pypi-options';
-import { PypiProjectsService } from './pypi-projects.service';
-import { PypiReleasesController } from './releases/pypi-releases.controller';
-import { PypiReleasesService } from './releases/pypi-releases.service';
-import { PypiIndexService } from './simple/pypi-index.service';
-import { PypiSimpleController } from './simple/pypi-simple.controller';
-import { PypiUploadController } from './upload/pypi-upload.controller';
-import { PypiUploadService } from './upload/pypi-upload.service';
+import { PypiProjectsService } from './services/pypi-projects.service';
+import { PypiReleasesController } from './controllers/pypi-releases.controller';
+import { PypiReleasesService } from './services/pypi-releases.service';
+import { PypiIndexService } from './services/pypi-index.service';
+import { PypiSimpleController } from './controllers/pypi-simple.controller';
+import { PypiUploadController } from './controllers/pypi-upload.controller';
+import { PypiUploadService } from './services/pypi-upload.service';
 import { PypiUpstreamService } from './upstream/pypi-upstream.service';
 
 /**

@@ -1,7 +1,7 @@
 import { ANONYMOUS, AccessService, IdentityService, Organization, Principal, TokenPrincipal, UserPrincipal } from '@packgate/auth';
 import { Package, PackageAccess, PackageService, UpstreamSettingsService } from '@packgate/registries/core';
 import { OciAccessError } from '../errors';
-import type { RepositoryContext } from '../storage/repository.service';
+import type { RepositoryContext } from '../services/repository.service';
 import { RepositoryAccessService } from './repository-access.service';
 import { RegistryAction, RegistryScopeRestriction } from './scope';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Decision, PackageAction, Principal } from '@packgate/auth';
 import { PackageAccess, PackageRefusal, PackageTarget } from '@packgate/registries/core';
 import { OciAccessError } from '../errors';
-import type { RepositoryContext } from '../storage/repository.service';
+import type { RepositoryContext } from '../services/repository.service';
 import { RegistryAction, scopeRestrictionOf } from './scope';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { BLOB_FILE_METADATA, manifestFileMetadata, tagFileName } from '../storage/tag-files';
+import { BLOB_FILE_METADATA, manifestFileMetadata, tagFileName } from '../services/tag-files';
 import { dockerTagTable } from './docker-schema.migration';
 
 interface TagRow {

@@ -9,4 +9,4 @@ import { DockerUploadSession } from './docker-upload-session.entity';
 export const DOCKER_ENTITIES = [DockerManifest, DockerBlobLink, DockerUploadSession];
 
 /** Tags are core versions now; the shape callers of RepositoryService.findTag get. */
-export type { DockerTag } from '../storage/repository.service';
+export type { DockerTag } from '../services/repository.service';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Package, isUniqueViolation, normalizePackageName } from '@packgate/registries/core';
 import { OciError } from '../errors';
-import { RepositoryContext, RepositoryService } from '../storage/repository.service';
+import { RepositoryContext, RepositoryService } from '../services/repository.service';
 
 /**
  * Creates the repository of a proxied name as a package with source `upstream` (private, standard

@@ -2,10 +2,10 @@ import { Controller, Delete, Get, Param, Put, Req, UseFilters } from '@nestjs/co
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
-import { ChangesService } from '../changes.service';
-import { NpmTokensOnly } from '../npm-tokens-only';
+import { ChangesService } from '../services/changes.service';
+import { NpmTokensOnly } from './npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
-import { readSmallJson } from '../publish-body-reader';
+import { readSmallJson } from '../wire/publish-body-reader';
 
 /**
  * dist-tags (npm lib/commands/dist-tag.js; registry API "dist-tags" endpoints):

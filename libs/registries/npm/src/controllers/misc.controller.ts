@@ -3,11 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, PermissionDeniedError, Principal } from '@packgate/auth';
 import { RegistryError } from '@packgate/registries/core';
-import { NpmAccessService } from '../npm-access.service';
-import { NpmTokensOnly } from '../npm-tokens-only';
+import { NpmAccessService } from '../services/npm-access.service';
+import { NpmTokensOnly } from './npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
-import { discardBody } from '../publish-body-reader';
-import { SearchResult, SearchService } from '../search.service';
+import { discardBody } from '../wire/publish-body-reader';
+import { SearchResult, SearchService } from '../services/search.service';
 
 const LOGIN_REFUSED =
   'npm login is not supported by Packgate: npm authenticates with access tokens only. Create a token with role npm:read or npm:write in the Packgate dashboard (Tokens) and put it in .npmrc as //<host>/<org>/npm/:_authToken=<token>';

@@ -3,12 +3,12 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
 import { STALE_WARNING } from '@packgate/registries/core';
-import { ChangesService } from '../changes.service';
-import { NpmTokensOnly } from '../npm-tokens-only';
+import { ChangesService } from '../services/changes.service';
+import { NpmTokensOnly } from './npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
-import { wantsAbbreviated } from '../packument';
-import { PackumentService } from '../packument.service';
-import { PublishService, PutResult } from '../publish.service';
+import { wantsAbbreviated } from '../wire/packument';
+import { PackumentService } from '../services/packument.service';
+import { PublishService, PutResult } from '../services/publish.service';
 import { routeName } from './route-names';
 
 /**

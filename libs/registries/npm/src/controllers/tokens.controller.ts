@@ -2,10 +2,10 @@ import { Controller, Delete, Get, HttpCode, Param, Post, Req, UseFilters } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
-import { NpmTokensOnly } from '../npm-tokens-only';
+import { NpmTokensOnly } from './npm-tokens-only';
 import { NpmExceptionFilter } from '../npm-exception.filter';
-import { NpmTokensService } from '../npm-tokens.service';
-import { readSmallJson } from '../publish-body-reader';
+import { NpmTokensService } from '../services/npm-tokens.service';
+import { readSmallJson } from '../wire/publish-body-reader';
 
 /**
  * npm v1 tokens API (npm lib/commands/token.js, npm-profile lib/index.js):

@@ -13,9 +13,9 @@ import {
   UpstreamMetadataCache,
   UpstreamSettings,
 } from '@packgate/registries/core';
-import type { NpmName } from '../npm-names';
+import type { NpmName } from '../wire/npm-names';
 import { NPM_OPTIONS, NpmOptions } from '../npm-options';
-import { abbreviatePackument } from '../packument';
+import { abbreviatePackument } from '../wire/packument';
 import { primaryTarballDigest } from './tarball-digest';
 import { UpstreamDocumentError, parseUpstreamPackument, rewriteUpstreamPackument, upstreamPackumentUrl, upstreamTarballFor } from './upstream-packument';
 

@@ -1,5 +1,5 @@
-import { parseNpmName } from '../npm-names';
-import { abbreviatePackument } from '../packument';
+import { parseNpmName } from '../wire/npm-names';
+import { abbreviatePackument } from '../wire/packument';
 import { UpstreamDocumentError, parseUpstreamPackument, rewriteUpstreamPackument, upstreamTarballFor } from './upstream-packument';
 
 const name = parseNpmName('@pub/lib')!;

@@ -6,11 +6,11 @@
  * upstream's tarball URL and digests stay in the cached document, where the tarball route finds
  * them.
  */
-import { isRecord } from '../publish-document';
-import type { NpmName } from '../npm-names';
-import { isValidVersion, tarballFilename } from '../npm-names';
-import { tarballUrl } from '../npm-urls';
-import type { Packument } from '../packument';
+import { isRecord } from '../wire/publish-document';
+import type { NpmName } from '../wire/npm-names';
+import { isValidVersion, tarballFilename } from '../wire/npm-names';
+import { tarballUrl } from '../wire/npm-urls';
+import type { Packument } from '../wire/packument';
 
 /** Top-level fields never passed on: CouchDB bookkeeping and data of the upstream's own users. */
 const DROPPED_TOP_LEVEL = ['_rev', '_attachments', '_revisions', 'users', '_cached', '_uplinks', '_distfiles'] as const;

@@ -10,9 +10,9 @@ import {
   UpstreamMetadataCache,
   UpstreamSettings,
 } from '@packgate/registries/core';
-import { compareVersions } from '../pep440';
+import { compareVersions } from '../wire/pep440';
 import { PYPI_OPTIONS, PypiOptions } from '../pypi-options';
-import type { SimpleProjectView } from '../simple/simple-render';
+import type { SimpleProjectView } from '../wire/simple-render';
 import { UpstreamProject, UpstreamProjectFile, parseUpstreamProject, versionFromFilename } from './upstream-project';
 
 const ACCEPT = 'application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01';

@@ -1,5 +1,5 @@
 import { normalizePypiName } from '@packgate/registries/core';
-import { filenameProblem } from '../upload/distribution-filename';
+import { filenameProblem } from '../wire/distribution-filename';
 
 /**
  * A project page of an upstream simple index (PEP 691 JSON or PEP 503 HTML), reduced to what
