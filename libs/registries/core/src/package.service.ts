@@ -147,8 +147,8 @@ export class PackageService {
 
   /**
    * Summary numbers for listings: version count, total size, last upload, latest version (the last
-   * one stored that is not an artifact). Aggregated in the database from covering indexes, in chunks that stay below
-   * SQLite's bound-parameter limit.
+   * one stored that is not an artifact). Aggregated in the database from covering indexes, in
+   * chunks that stay below SQLite's bound-parameter limit.
    */
   async summaries(packageIds: number[]): Promise<Map<number, PackageSummaryFigures>> {
     const out = new Map<number, PackageSummaryFigures>();
