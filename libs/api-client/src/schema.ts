@@ -707,6 +707,7 @@ export interface components {
         PackageDetailDto: {
             /** Format: date-time */
             lastUpload: string | null;
+            /** @description the last version stored; for Docker the last image tag pushed (never an artifact tag), null when there is none */
             latestVersion: string | null;
             name: string;
             normalizedName: string;
@@ -737,6 +738,7 @@ export interface components {
         PackageSummaryDto: {
             /** Format: date-time */
             lastUpload: string | null;
+            /** @description the last version stored; for Docker the last image tag pushed (never an artifact tag), null when there is none */
             latestVersion: string | null;
             name: string;
             normalizedName: string;
@@ -757,6 +759,11 @@ export interface components {
             versionCount: number;
         };
         PackageVersionDto: {
+            /**
+             * @description Docker: the media type of the artifact this tag names (signature, SBOM, attestation, …); null for image tags and for PyPI and npm versions. Artifacts are never the latestVersion.
+             * @example application/vnd.dev.cosign.simplesigning.v1+json
+             */
+            artifactType: string | null;
             /** Format: date-time */
             createdAt: string;
             files: components["schemas"]["PackageFileDto"][];

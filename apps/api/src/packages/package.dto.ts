@@ -21,7 +21,7 @@ export class PackageSummaryDto {
   @ApiProperty({ enum: ['standard', 'package'] }) permissionMode: string;
   @ApiProperty({ enum: ['local', 'upstream'], description: 'upstream: cached from the org’s upstream registry (delete it to publish a private package of this name)' }) source: string;
   @ApiProperty() versionCount: number;
-  @ApiProperty({ nullable: true, type: String }) latestVersion: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'the last version stored; for Docker the last image tag pushed (never an artifact tag), null when there is none' }) latestVersion: string | null;
   @ApiProperty({ description: 'bytes' }) size: number;
   @ApiProperty({ nullable: true, type: Date }) lastUpload: Date | null;
   @ApiProperty({ type: [String], description: 'package-level roles (package mode only)' }) roles: string[];
@@ -39,6 +39,13 @@ export class PackageVersionDto {
   @ApiProperty() createdAt: Date;
   @ApiProperty() yanked: boolean;
   @ApiProperty({ nullable: true, type: String }) yankedReason: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Docker: the media type of the artifact this tag names (signature, SBOM, attestation, …); null for image tags and for PyPI and npm versions. Artifacts are never the latestVersion.',
+    example: 'application/vnd.dev.cosign.simplesigning.v1+json',
+  })
+  artifactType: string | null;
   @ApiProperty({ type: [PackageFileDto] }) files: PackageFileDto[];
 }
 

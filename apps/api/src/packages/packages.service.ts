@@ -51,6 +51,7 @@ export class PackagesService {
       createdAt: version.createdAt,
       yanked: version.yanked,
       yankedReason: version.yankedReason,
+      artifactType: version.artifactType ?? null,
       files: files.map((file) => ({ filename: file.filename, size: file.size, sha256: file.blobDigest.replace(/^sha256:/, ''), createdAt: file.createdAt })),
     }));
   }

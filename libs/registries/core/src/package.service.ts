@@ -147,8 +147,8 @@ export class PackageService {
 
   /**
    * Summary numbers for listings: version count, total size, last upload, latest version (the last
-   * one stored). Aggregated in the database from covering indexes, in chunks that stay below
-   * SQLite's bound-parameter limit.
+   * one stored that is not an artifact). Aggregated in the database from covering indexes, in
+   * chunks that stay below SQLite's bound-parameter limit.
    */
   async summaries(packageIds: number[]): Promise<Map<number, PackageSummaryFigures>> {
     const out = new Map<number, PackageSummaryFigures>();
@@ -160,12 +160,12 @@ export class PackageService {
         .createQueryBuilder('v')
         .select('v.package_id', 'packageId')
         .addSelect('COUNT(*)', 'versions')
-        .addSelect('MAX(v.id)', 'lastId')
+        .addSelect('MAX(CASE WHEN v.artifact_type IS NULL THEN v.id END)', 'lastId')
         .where('v.package_id IN (:...ids)', { ids })
         .groupBy('v.package_id')
-        .getRawMany<{ packageId: number | string; versions: number | string; lastId: number | string }>();
+        .getRawMany<{ packageId: number | string; versions: number | string; lastId: number | string | null }>();
       for (const row of counts) out.get(Number(row.packageId))!.versions = Number(row.versions);
-      const lastIds = counts.map((row) => Number(row.lastId));
+      const lastIds = counts.filter((row) => row.lastId != null).map((row) => Number(row.lastId));
       const latest = lastIds.length === 0 ? [] : await this.versions.find({ where: { id: In(lastIds) }, select: { id: true, packageId: true, version: true } });
       for (const version of latest) out.get(version.packageId)!.latest = version.version;
       const totals = await this.files
@@ -380,13 +380,14 @@ export class PackageService {
    * that manifest references), inside the caller's transaction: a version of that name is replaced
    * with its files and references, so the new row's id and `createdAt` tell when it last changed.
    * Each file takes one reference on its blob; a blob without a row is a NotFoundError (BLOB_UNKNOWN)
-   * and the caller's transaction rolls back.
+   * and the caller's transaction rolls back. `artifactType` marks a version that is an artifact
+   * (listed, never the latest).
    */
-  async putBlobVersion(manager: EntityManager, packageId: number, name: string, metadata: Record<string, unknown>, files: BlobFile[]): Promise<PackageVersion> {
+  async putBlobVersion(manager: EntityManager, packageId: number, name: string, metadata: Record<string, unknown>, files: BlobFile[], artifactType: string | null = null): Promise<PackageVersion> {
     const existing = await manager.findOne(PackageVersion, { where: { packageId, version: name } });
     if (existing) await this.dropVersion(manager, existing.id);
     const now = new Date();
-    const version = await manager.save(manager.create(PackageVersion, { packageId, version: name, metadata, yanked: false, yankedReason: null, createdAt: now }));
+    const version = await manager.save(manager.create(PackageVersion, { packageId, version: name, metadata, artifactType, yanked: false, yankedReason: null, createdAt: now }));
     for (const file of files) {
       const updated = await manager.increment(Blob, { digest: file.digest }, 'refCount', 1);
       if ((updated.affected ?? 0) === 0) throw new NotFoundError(`blob ${file.digest} is not stored`, 'BLOB_UNKNOWN');

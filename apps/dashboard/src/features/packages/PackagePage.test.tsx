@@ -25,6 +25,7 @@ const detail: PackageDetail = {
       createdAt: '2025-03-01T12:00:00.000Z',
       yanked: false,
       yankedReason: null,
+      artifactType: null,
       files: [{ filename: 'demo_pkg-1.0.0-py3-none-any.whl', size: 1536, sha256: 'ab'.repeat(32), createdAt: '2025-03-01T12:00:00.000Z' }],
     },
   ],
@@ -55,6 +56,68 @@ describe('PackagePage', () => {
     mockApi({ [`GET ${dockerUrl}`]: { body: image } });
     renderWithSession(<PackagePage type="docker" name="tools/lint" />, { publicUrl: 'http://127.0.0.1:8080' });
     expect(await screen.findByText('docker pull 127.0.0.1:8080/default/tools/lint:v2')).toBeInTheDocument();
+  });
+
+  describe('Docker image tags and artifacts', () => {
+    const dockerUrl = '/api/v1/orgs/default/packages/docker/app';
+    const sigTag = `sha256-${'ab'.repeat(32)}.sig`;
+    const tag = (version: string, artifactType: string | null, size = 100) => ({
+      version,
+      createdAt: '2025-03-01T12:00:00.000Z',
+      yanked: false,
+      yankedReason: null,
+      artifactType,
+      files: [{ filename: `${version}@sha256:${'cd'.repeat(32)}`, size, sha256: 'cd'.repeat(32), createdAt: '2025-03-01T12:00:00.000Z' }],
+    });
+    const image: PackageDetail = {
+      ...detail,
+      type: 'docker',
+      name: 'app',
+      normalizedName: 'app',
+      latestVersion: 'v1',
+      versionCount: 3,
+      versions: [tag('v1', null), tag(sigTag, 'application/vnd.dev.cosign.simplesigning.v1+json', 250), tag('sbom', 'application/spdx+json', 2048)],
+    };
+
+    it('lists artifacts in their own section with their kind and type, and pulls the latest image tag', async () => {
+      mockApi({ [`GET ${dockerUrl}`]: { body: image } });
+      renderWithSession(<PackagePage type="docker" name="app" />, { publicUrl: 'http://127.0.0.1:8080' });
+      expect(await screen.findByText('docker pull 127.0.0.1:8080/default/app:v1')).toBeInTheDocument();
+
+      const tags = screen.getByRole('region', { name: 'Files of v1' }).closest('section')!;
+      expect(within(tags).getByRole('heading', { level: 2 })).toHaveTextContent('Image tags and their manifests and layers');
+      expect(within(tags).queryByText(sigTag)).not.toBeInTheDocument();
+      expect(within(tags).queryByRole('heading', { name: /sbom/ })).not.toBeInTheDocument();
+
+      const artifacts = screen.getByRole('region', { name: 'Artifacts' });
+      const rows = within(artifacts)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => [...row.querySelectorAll('th, td')].map((cell) => cell.textContent));
+      expect(rows).toEqual([
+        [sigTag, 'Signature', 'application/vnd.dev.cosign.simplesigning.v1+json', '250 B', expect.any(String)],
+        ['sbom', 'SBOM', 'application/spdx+json', '2.0 KB', expect.any(String)],
+      ]);
+      expect(screen.getByRole('heading', { name: 'Signatures, SBOMs and attestations' })).toBeInTheDocument();
+      expect(screen.getByText('Image tags').nextElementSibling).toHaveTextContent('1');
+      expect(screen.getByText('Artifacts').nextElementSibling).toHaveTextContent('2');
+    });
+
+    it('a repository holding only artifacts offers no pull command', async () => {
+      mockApi({ [`GET ${dockerUrl}`]: { body: { ...image, latestVersion: null, versionCount: 1, versions: [image.versions![1]] } } });
+      renderWithSession(<PackagePage type="docker" name="app" />, { publicUrl: 'http://127.0.0.1:8080' });
+      expect(await screen.findByText(/No image tag to pull yet/)).toBeInTheDocument();
+      expect(screen.queryByText(/docker pull/)).not.toBeInTheDocument();
+      expect(screen.getByText('No image tags yet.')).toBeInTheDocument();
+      expect(within(screen.getByRole('region', { name: 'Artifacts' })).getByText(sigTag)).toBeInTheDocument();
+    });
+
+    it('shows no artifact section for a repository of images only', async () => {
+      mockApi({ [`GET ${dockerUrl}`]: { body: { ...image, versionCount: 1, versions: [image.versions![0]] } } });
+      renderWithSession(<PackagePage type="docker" name="app" />, { publicUrl: 'http://127.0.0.1:8080' });
+      expect(await screen.findByText('docker pull 127.0.0.1:8080/default/app:v1')).toBeInTheDocument();
+      expect(screen.queryByRole('region', { name: 'Artifacts' })).not.toBeInTheDocument();
+    });
   });
 
   it('links the files of a public package to the registry', async () => {

@@ -8,6 +8,8 @@ import { useAsync } from '../../components/useAsync';
 import { formatBytes, formatDate } from '../../format';
 import { navigate, paths } from '../../routing';
 import { publicUrlOf, useSession } from '../../session';
+import { ArtifactList } from './ArtifactList';
+import { splitArtifacts } from './artifacts';
 import { downloadCommand, fileUrl } from './downloads';
 import { installCommand } from './installCommand';
 import { PackageSettings } from './PackageSettings';
@@ -23,6 +25,9 @@ export function PackagePage({ type, name }: { type: PackageType; name: string })
   const target = pkg.data && { publicUrl: publicUrlOf(info), org, type, name: type === 'pypi' ? pkg.data.normalizedName || pkg.data.name : pkg.data.name };
   // Package mode: only the package's own role reaches it (see PackageSettings).
   const readRole = pkg.data && (pkg.data.permissionMode === 'package' ? `${type}:${pkg.data.normalizedName || pkg.data.name}:read` : `${type}:read`);
+  const { releases, artifacts } = splitArtifacts(pkg.data?.versions ?? []);
+  // A Docker pull names a real image tag (the latest is never an artifact); without one there is nothing to pull.
+  const pullable = type !== 'docker' || pkg.data?.latestVersion != null;
 
   async function remove() {
     setDeleting(true);
@@ -55,10 +60,25 @@ export function PackagePage({ type, name }: { type: PackageType; name: string })
               <dt>Latest</dt>
               <dd>{pkg.data.latestVersion ?? '—'}</dd>
             </div>
-            <div>
-              <dt>{type === 'docker' ? 'Tags' : 'Versions'}</dt>
-              <dd>{pkg.data.versionCount}</dd>
-            </div>
+            {type === 'docker' ? (
+              <>
+                <div>
+                  <dt>Image tags</dt>
+                  <dd>{releases.length}</dd>
+                </div>
+                {artifacts.length > 0 && (
+                  <div>
+                    <dt>Artifacts</dt>
+                    <dd>{artifacts.length}</dd>
+                  </div>
+                )}
+              </>
+            ) : (
+              <div>
+                <dt>Versions</dt>
+                <dd>{pkg.data.versionCount}</dd>
+              </div>
+            )}
             <div>
               <dt>Size</dt>
               <dd>{formatBytes(pkg.data.size)}</dd>
@@ -76,16 +96,21 @@ export function PackagePage({ type, name }: { type: PackageType; name: string })
               <dd>{pkg.data.source === 'upstream' ? 'Cached from the upstream (delete it to publish a private package of this name)' : 'Published here'}</dd>
             </div>
           </dl>
-          <CodeSnippet label="Install command" code={installCommand({ publicUrl: publicUrlOf(info), org, type, name: pkg.data.name, version: type === 'docker' ? pkg.data.latestVersion : null })} hint={pkg.data.private ? `Private package: the client needs a token with role ${readRole}.` : undefined} />
+          {pullable ? (
+            <CodeSnippet label="Install command" code={installCommand({ publicUrl: publicUrlOf(info), org, type, name: pkg.data.name, version: type === 'docker' ? pkg.data.latestVersion : null })} hint={pkg.data.private ? `Private package: the client needs a token with role ${readRole}.` : undefined} />
+          ) : (
+            <p className="hint">No image tag to pull yet: this repository holds only artifacts (signatures, SBOMs, attestations).</p>
+          )}
           <div className="grid-2">
             <PackageSettings pkg={pkg.data} onChange={pkg.setData} />
             <VersionList
               type={type}
-              versions={pkg.data.versions ?? []}
+              versions={releases}
               fileLink={pkg.data.private || !target ? undefined : (filename) => fileUrl(target, filename)}
               fetchCommand={pkg.data.private && target ? (version) => downloadCommand(target, version) : undefined}
             />
           </div>
+          <ArtifactList artifacts={artifacts} />
           {isOrgAdmin && (
             <section className="card danger-zone" aria-labelledby="pkg-delete-h">
               <h2 id="pkg-delete-h">Delete package</h2>

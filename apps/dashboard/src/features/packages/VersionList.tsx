@@ -17,7 +17,7 @@ export function VersionList({
   fileLink?: (filename: string) => string | null;
   fetchCommand?: (version: string) => string | null;
 }) {
-  const noun = type === 'docker' ? 'Tags' : 'Versions';
+  const noun = type === 'docker' ? 'Image tags' : 'Versions';
   return (
     <section className="card" aria-labelledby="versions-h">
       <h2 id="versions-h">

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { IdentityService, Organization } from '@packgate/auth';
 import { Blob, BlobFile, NotFoundError, Package, PackageFile, PackageRef, PackageService, PackageVersion, isUniqueViolation, normalizePackageName, withTransactionRetry } from '@packgate/registries/core';
+import { manifestShape, tagArtifactType } from '../artifact-type';
 import { DockerBlobLink, DockerManifest } from '../entities';
 import { OciError } from '../errors';
 import type { ParsedManifest } from '../wire/manifest-parser';
@@ -217,7 +218,10 @@ export class RepositoryService {
     return versions.filter((version) => tagOf(version).manifestDigest === digest).map((version) => version.id);
   }
 
-  /** The tag as a core version: its files are the manifest and each distinct blob it references. */
+  /**
+   * The tag as a core version: its files are the manifest and each distinct blob it references; a
+   * tag naming an artifact (signature, SBOM, …) records its type, so it is never the latest.
+   */
   private async putTag(manager: EntityManager, packageId: number, name: string, manifest: NewManifest): Promise<void> {
     const files: BlobFile[] = [{ filename: tagFileName(name, manifest.digest), digest: manifest.digest, size: manifest.size, metadata: manifestFileMetadata(manifest.parsed.mediaType) }];
     const seen = new Set<string>([manifest.digest]);
@@ -227,7 +231,8 @@ export class RepositoryService {
       files.push({ filename: tagFileName(name, blob.digest), digest: blob.digest, size: blob.size, metadata: BLOB_FILE_METADATA });
     }
     try {
-      await this.packages.putBlobVersion(manager, packageId, name, { manifestDigest: manifest.digest, mediaType: manifest.parsed.mediaType }, files);
+      const artifactType = tagArtifactType(name, manifestShape(manifest.parsed));
+      await this.packages.putBlobVersion(manager, packageId, name, { manifestDigest: manifest.digest, mediaType: manifest.parsed.mediaType }, files, artifactType);
     } catch (error) {
       if (error instanceof NotFoundError) throw new OciError('MANIFEST_BLOB_UNKNOWN', 'blob unknown to registry');
       throw error;

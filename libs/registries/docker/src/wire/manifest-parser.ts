@@ -49,13 +49,13 @@ export function parseManifest(bytes: Buffer, contentType: string | undefined): P
   if (!mediaType) throw invalid('manifest media type unknown: send Content-Type or mediaType');
   if (declared !== undefined && declared !== mediaType) throw invalid(`mediaType "${declared.slice(0, 100)}" does not match Content-Type "${mediaType.slice(0, 100)}"`);
   const subject = doc.subject === undefined || doc.subject === null ? null : descriptor(doc.subject, 'subject');
-  const artifactType = typeof doc.artifactType === 'string' ? doc.artifactType : null;
+  const artifactType = typeof doc.artifactType === 'string' ? mediaTypeOf(doc.artifactType, 'artifactType') : null;
   const annotations = stringMap(doc.annotations);
   if (IMAGE_MANIFESTS.includes(mediaType)) {
     const config = descriptor(doc.config, 'config')!;
     if (!Array.isArray(doc.layers)) throw invalid('manifest needs a layers array');
     const layers = doc.layers.map((layer, index) => descriptor(layer, `layers[${index}]`, true)).filter((layer): layer is Descriptor => layer !== null);
-    return { mediaType, kind: 'manifest', blobs: [config, ...layers], manifests: [], subject, artifactType: artifactType ?? config.mediaType, annotations };
+    return { mediaType, kind: 'manifest', blobs: [config, ...layers], manifests: [], subject, artifactType: artifactType ?? mediaTypeOf(config.mediaType, 'config.mediaType'), annotations };
   }
   if (INDEXES.includes(mediaType)) {
     if (!Array.isArray(doc.manifests)) throw invalid('index needs a manifests array');
@@ -74,6 +74,12 @@ function descriptor(value: unknown, where: string, allowForeign = false): Descri
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw invalid(`${where}.size must be a non-negative integer`);
   if (allowForeign && Array.isArray(value.urls) && value.urls.length > 0) return null;
   return { mediaType, digest, size };
+}
+
+/** A media type is at most 255 characters (RFC 6838: 127 each side of the slash); the artifact type is stored in columns of that size. */
+function mediaTypeOf(value: string, where: string): string {
+  if (value.length > 255) throw invalid(`${where} is longer than 255 characters`);
+  return value;
 }
 
 function stringMap(value: unknown): Record<string, string> | null {

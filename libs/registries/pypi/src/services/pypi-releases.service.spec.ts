@@ -12,8 +12,8 @@ const principal = { kind: 'user', via: 'session', userId: 2, username: 'u', isAd
 function setup() {
   const pkg = { id: 7, orgId: 1, type: 'pypi', name: 'Demo', normalizedName: 'demo', metadata: {}, updatedAt: now } as unknown as Package;
   const versions: PackageVersion[] = [
-    { id: 1, packageId: 7, version: '1.0', metadata: {}, yanked: false, yankedReason: null, createdAt: now },
-    { id: 2, packageId: 7, version: '2.0rc1', metadata: {}, yanked: false, yankedReason: null, createdAt: now },
+    { id: 1, packageId: 7, version: '1.0', metadata: {}, artifactType: null, yanked: false, yankedReason: null, createdAt: now },
+    { id: 2, packageId: 7, version: '2.0rc1', metadata: {}, artifactType: null, yanked: false, yankedReason: null, createdAt: now },
   ];
   const files: PackageFile[] = [
     { id: 10, packageId: 7, versionId: 1, filename: 'demo-1.0.tar.gz', blobDigest: 'sha256:aa', size: 10, metadata: {}, createdAt: now },
