@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
-import { tagArtifactType } from '../artifact-type';
+import { tagArtifactType } from '../wire/artifact-type';
 
 interface TagManifestRow {
   id: number;

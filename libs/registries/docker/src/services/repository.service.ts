@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { IdentityService, Organization } from '@packgate/auth';
 import { Blob, BlobFile, NotFoundError, Package, PackageFile, PackageRef, PackageService, PackageVersion, isUniqueViolation, normalizePackageName, withTransactionRetry } from '@packgate/registries/core';
-import { manifestShape, tagArtifactType } from '../artifact-type';
+import { manifestShape, tagArtifactType } from '../wire/artifact-type';
 import { DockerBlobLink, DockerManifest } from '../entities';
 import { OciError } from '../errors';
 import type { ParsedManifest } from '../wire/manifest-parser';
