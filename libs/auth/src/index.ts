@@ -22,6 +22,7 @@ export * from './guards/auth-group.guard';
 export * from './guards/permission.guard';
 export * from './identity/identity.service';
 export * from './macaroons/caveats';
+export * from './glob';
 export { requestAddressScope } from './audit/request-address';
 export { addressMatcher, clientAddressMiddleware, normalizeAddress, resolveClientAddress } from './network/client-address';
 export * from './macaroons/token-codec';

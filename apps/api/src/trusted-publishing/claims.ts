@@ -1,4 +1,4 @@
-import { globMatch } from './glob';
+import { globMatches } from '@packgate/auth';
 
 /** The well-known CI issuers and the claims that must pin a publisher to a project there. */
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -67,7 +67,7 @@ function claimText(value: unknown): string | undefined {
 export function firstClaimMismatch(expected: Record<string, string>, payload: Record<string, unknown>): string | null {
   for (const name of Object.keys(expected).sort()) {
     const actual = claimText(payload[name]);
-    if (actual === undefined || !globMatch(expected[name], actual)) return name;
+    if (actual === undefined || !globMatches(expected[name], actual)) return name;
   }
   return null;
 }

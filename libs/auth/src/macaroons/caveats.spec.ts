@@ -1,7 +1,8 @@
 import type { AccessRequest, PackageResource } from '../access/access-request';
 import { can } from '../access/evaluator';
 import type { TokenPrincipal } from '../access/principal';
-import { CAVEAT_NAMES, CLOCK_SKEW_SECONDS, CaveatError, applyCaveats, caveatsLimitToReads, globMatches, MAX_GLOB_LENGTH, MAX_GLOB_WILDCARDS, parseCaveat } from './caveats';
+import { globMatches } from '../glob';
+import { CAVEAT_NAMES, CLOCK_SKEW_SECONDS, CaveatError, applyCaveats, caveatsLimitToReads, MAX_GLOB_LENGTH, MAX_GLOB_WILDCARDS, parseCaveat } from './caveats';
 
 /** Caveats one by one (README "Caveats"): each can only narrow; anything unknown or malformed is refused. */
 

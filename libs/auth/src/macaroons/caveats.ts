@@ -2,6 +2,7 @@ import { BlockList, isIP } from 'node:net';
 import type { AccessRequest } from '../access/access-request';
 import type { Restriction } from '../access/restriction';
 import { isPackageType } from '../access/roles';
+import { globMatches } from '../glob';
 
 /**
  * First-party caveats a token holder may append offline (README "Caveats"). Each is a
@@ -47,35 +48,6 @@ function parseEpoch(name: string, value: string): number {
 /** Longest name glob a `packages` caveat entry may hold, and most `*` in one. */
 export const MAX_GLOB_LENGTH = 200;
 export const MAX_GLOB_WILDCARDS = 10;
-
-/**
- * Does `text` match `glob` (`*` = any run of characters, everything else literal)? The classic
- * two-pointer wildcard match: on a mismatch it only moves back to just after the last `*`, so the
- * worst case is O(|glob|·|text|) with no regular expression (whose backtracking a hostile pattern
- * such as `*a*a*a*a*b` would turn exponential).
- */
-export function globMatches(glob: string, text: string): boolean {
-  let g = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (t < text.length) {
-    if (g < glob.length && glob[g] === '*') {
-      star = g++;
-      resume = t;
-    } else if (g < glob.length && glob[g] === text[t]) {
-      g++;
-      t++;
-    } else if (star >= 0) {
-      g = star + 1;
-      t = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (g < glob.length && glob[g] === '*') g++;
-  return g === glob.length;
-}
 
 function checkGlob(glob: string, item: string): string {
   if (glob.length > MAX_GLOB_LENGTH) throw new CaveatError(`caveat packages pattern longer than ${MAX_GLOB_LENGTH} characters in "${item.slice(0, 80)}"`);

@@ -1,6 +1,6 @@
-import { globMatch } from './glob';
+import { globMatches } from './glob';
 
-describe('globMatch', () => {
+describe('globMatches', () => {
   it.each([
     ['acme/app', 'acme/app', true],
     ['acme/app', 'acme/apps', false],
@@ -22,14 +22,14 @@ describe('globMatch', () => {
     ['a.c', 'abc', false],
     ['acme/app/.github/workflows/release.yml@refs/heads/*', 'acme/app/.github/workflows/release.yml@refs/heads/main', true],
   ])('%s ~ %s → %s', (pattern, text, expected) => {
-    expect(globMatch(pattern, text)).toBe(expected);
+    expect(globMatches(pattern, text)).toBe(expected);
   });
 
   // A backtracking matcher (or a regex built from the pattern) does not finish these within the test timeout.
   it('handles patterns that make backtracking matchers explode', () => {
     const text = 'a'.repeat(20_000);
-    expect(globMatch(`${'*a'.repeat(200)}*b`, text)).toBe(false);
-    expect(globMatch(`*${'a'.repeat(5_000)}b*`, text)).toBe(false);
-    expect(globMatch(`${'*a'.repeat(200)}*`, text)).toBe(true);
+    expect(globMatches(`${'*a'.repeat(200)}*b`, text)).toBe(false);
+    expect(globMatches(`*${'a'.repeat(5_000)}b*`, text)).toBe(false);
+    expect(globMatches(`${'*a'.repeat(200)}*`, text)).toBe(true);
   });
 });

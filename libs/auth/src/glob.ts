@@ -1,11 +1,12 @@
 /**
- * `*` glob matching (any run of characters, including none; everything else literal), in time
+ * The one glob matcher (token `packages` caveats, trusted-publisher claims, reserved upstream
+ * names). `*` glob matching (any run of characters, including none; everything else literal), in time
  * linear in pattern plus text: the pattern splits at `*` into literal segments; the first must be
  * a prefix, the last a suffix, and the ones between are found left to right with KMP, each search
  * starting where the previous match ended. Taking the earliest match of each segment is always
  * safe, so nothing is retried. No regular expression is built from the pattern.
  */
-export function globMatch(pattern: string, text: string): boolean {
+export function globMatches(pattern: string, text: string): boolean {
   const segments = pattern.split('*');
   if (segments.length === 1) return pattern === text;
   const first = segments[0];
