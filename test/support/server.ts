@@ -75,7 +75,17 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     mysqlName,
     app,
     async close(closeOptions) {
-      await app.close();
+      // As the SIGTERM path does, with a short drain: connections still open a second after the
+      // close began are closed rather than kept for the keep-alive timeout (75 s).
+      const http = app.getHttpServer() as import('node:http').Server;
+      const idle = setInterval(() => http.closeIdleConnections(), 50);
+      const drain = setTimeout(() => http.closeAllConnections(), 1000);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(idle);
+        clearTimeout(drain);
+      }
       if (closeOptions?.keepData) return;
       if (mysqlName) await dropMysqlDatabase(mysqlName);
       rmSync(dataDir, { recursive: true, force: true });

@@ -56,9 +56,11 @@ forEachDatabase('npm upstream tarball integrity', (database) => {
   });
   afterAll(async () => {
     ws?.cleanup();
-    await server?.close();
+    // The upstreams first: the stalled request Packgate still waits on then fails at once, instead
+    // of holding Packgate's shutdown until the upstream timeout.
     await liar?.close();
     await elsewhere?.close();
+    await server?.close();
   });
 
   it('refuses a tarball whose bytes do not match the published sha512 integrity (502), and stores nothing', async () => {

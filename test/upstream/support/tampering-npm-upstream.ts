@@ -75,7 +75,9 @@ export async function startTamperingUpstream(packages: LyingPackage[], stalled: 
     stalledRequests: () => held.length,
     close: () => {
       for (const res of held) res.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
     },
   };
 }
