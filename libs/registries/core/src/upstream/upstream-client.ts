@@ -64,6 +64,11 @@ class ByteCounter extends Transform {
   }
 }
 
+const STALE_SOCKET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** Internal: a reused keep-alive socket was already closed by the upstream (retried, never surfaced). */
+class StaleSocketError extends Error {}
+
 /**
  * HTTP to upstream registries: bounded connect and response timeouts, streamed bodies, a size cap
  * for documents, Basic auth from the stored credentials (never logged, never in messages: errors
@@ -141,7 +146,21 @@ export class UpstreamClient implements OnModuleDestroy {
     }
   }
 
-  private once(upstream: UpstreamEndpoint, url: URL, options: UpstreamRequestOptions, sameOrigin: boolean): Promise<UpstreamResponse> {
+  /**
+   * One request; a GET or HEAD whose reused keep-alive socket turns out closed by the upstream
+   * (ECONNRESET/EPIPE before any answer: the upstream's idle timeout raced our reuse) is sent once
+   * more on a new connection, as Node's documentation advises for idempotent requests.
+   */
+  private async once(upstream: UpstreamEndpoint, url: URL, options: UpstreamRequestOptions, sameOrigin: boolean): Promise<UpstreamResponse> {
+    try {
+      return await this.attempt(upstream, url, options, sameOrigin);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      return this.attempt(upstream, url, options, sameOrigin, false);
+    }
+  }
+
+  private attempt(upstream: UpstreamEndpoint, url: URL, options: UpstreamRequestOptions, sameOrigin: boolean, retryStaleSocket = true): Promise<UpstreamResponse> {
     const headers: Record<string, string> = { 'user-agent': 'Packgate upstream proxy', ...options.headers };
     const auth = options.auth ?? 'basic';
     if (auth === 'basic' && sameOrigin && upstream.credentials) {
@@ -170,7 +189,17 @@ export class UpstreamClient implements OnModuleDestroy {
         socket.once('secureConnect', () => clearTimeout(connectTimer));
         socket.once('close', () => clearTimeout(connectTimer));
       });
-      req.on('error', (error: NodeJS.ErrnoException) => finish(this.fail(upstream, `unreachable (${error.code ?? 'connection error'})`)));
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        const method = options.method ?? 'GET';
+        if (retryStaleSocket && !settled && req.reusedSocket && (method === 'GET' || method === 'HEAD') && STALE_SOCKET_CODES.has(error.code ?? '')) {
+          settled = true;
+          clearTimeout(headerTimer);
+          req.destroy();
+          reject(new StaleSocketError());
+          return;
+        }
+        finish(this.fail(upstream, `unreachable (${error.code ?? 'connection error'})`));
+      });
       req.on('response', (res) => {
         if (settled) {
           res.destroy();
