@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { TtlCache } from '@packgate/auth';
+import { InvalidationBus, TtlCache } from '@packgate/auth';
 import type { PackageType } from '@packgate/auth';
 import { isUniqueViolation, withTransactionRetry } from '../transaction-retry';
 import { CredentialCipher, UPSTREAM_CIPHER, UpstreamCredentials } from './credential-cipher';
@@ -27,6 +27,8 @@ export interface UpstreamSettings {
 
 /** How long settings are served from memory on a node that did not change them. */
 export const UPSTREAM_SETTINGS_CACHE_MS = 2000;
+const SETTINGS = 'upstream.settings';
+const POLICIES = 'upstream.policies';
 
 const credentialContext = (orgId: number, type: PackageType) => `org:${orgId}\ntype:${type}`;
 
@@ -39,7 +41,13 @@ export class UpstreamSettingsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(UPSTREAM_CIPHER) private readonly cipher: CredentialCipher,
-  ) {}
+    private readonly bus: InvalidationBus,
+  ) {
+    // Settings and the anonymous-reads switch decide who reads proxied content: a change on one
+    // node drops them on every node (Redis), like package visibility.
+    bus.register(SETTINGS, this.settings);
+    bus.register(POLICIES, this.policies);
+  }
 
   /** The org's upstream for this format, or null when there is none. */
   async find(orgId: number, type: PackageType): Promise<UpstreamSettings | null> {
@@ -81,14 +89,14 @@ export class UpstreamSettingsService {
       },
       { retryOn: isUniqueViolation },
     );
-    this.settings.delete(`${orgId}\n${input.type}`);
+    this.bus.drop(SETTINGS, `${orgId}\n${input.type}`);
     return { settings: this.toSettings(result.row), created: result.created };
   }
 
   /** False when there was none. Cached packages stay (an org admin deletes them, or GC does). */
   async delete(orgId: number, type: PackageType): Promise<boolean> {
     const result = await this.dataSource.getRepository(OrgUpstream).delete({ orgId, type });
-    this.settings.delete(`${orgId}\n${type}`);
+    this.bus.drop(SETTINGS, `${orgId}\n${type}`);
     return (result.affected ?? 0) > 0;
   }
 
@@ -106,7 +114,7 @@ export class UpstreamSettingsService {
     await withTransactionRetry(this.dataSource, (manager) =>
       manager.createQueryBuilder().insert().into(OrgUpstreamPolicy).values({ orgId, anonymousReads, updatedAt: new Date() }).orUpdate(['anonymous_reads', 'updated_at'], ['org_id']).execute(),
     );
-    this.policies.delete(orgId);
+    this.bus.drop(POLICIES, orgId);
   }
 
   private toSettings(row: OrgUpstream): UpstreamSettings {
