@@ -1,9 +1,12 @@
 /**
  * Unit specs live beside the code; HTTP and client suites under test/.
  *
- * The e2e suites run as two projects, one per database (`e2e` on SQLite, `e2e-mysql` on MariaDB),
- * so Jest's workers can run the two databases of one suite at the same time. A suite takes part in
- * `e2e-mysql` only if it runs per database (it uses `forEachDatabase` or `testDatabases`).
+ * E2E projects:
+ * - `e2e`: every suite except the heavy per-database ones below. A per-database suite (it uses
+ *   `forEachDatabase` or `testDatabases`) runs on SQLite and MariaDB one after the other in one file,
+ *   which loads the application once instead of once per database.
+ * - `e2e-sqlite` and `e2e-mysql`: the heavy per-database suites, one project per database, so
+ *   Jest's workers run the two databases of one of them at the same time.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -21,15 +24,19 @@ function e2eSpecs(dir) {
   });
 }
 const perDatabase = e2eSpecs(path.join(__dirname, 'test')).filter((file) => /\b(forEachDatabase|testDatabases)\(/.test(fs.readFileSync(file, 'utf8')));
+/** Per-database suites that take long enough on each database to be worth a worker each. */
+const HEAVY = ['npm/npm-registry', 'npm/npm-bad-input', 'pypi/pip-install', 'upstream/pypi-proxy', 'upstream/npm-proxy', 'reliability/concurrent-uploads', 'foundation/rest-api'];
+const heavy = perDatabase.filter((file) => HEAVY.some((name) => file.endsWith(path.join('test', `${name}.e2e-spec.ts`))));
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-const e2e = (displayName, database, testRegex) => ({
+const onlyFiles = (files) => ({ testRegex: files.length ? files.map((file) => `^${escape(file)}$`) : ['^$'] });
+const e2e = (displayName, database, files) => ({
   displayName,
   testEnvironment: 'node',
   transform,
   moduleNameMapper,
-  setupFiles: [`<rootDir>/test/support/project-database.${database}.js`],
-  ...testRegex,
+  ...(database ? { setupFiles: [`<rootDir>/test/support/project-database.${database}.js`] } : {}),
+  ...files,
 });
 
 module.exports = {
@@ -42,7 +49,8 @@ module.exports = {
       moduleNameMapper,
       testMatch: ['<rootDir>/apps/api/src/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
     },
-    e2e('e2e', 'sqlite', { testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] }),
-    e2e('e2e-mysql', 'mysql', { testRegex: perDatabase.length ? perDatabase.map((file) => `^${escape(file)}$`) : ['^$'] }),
+    e2e('e2e', undefined, { testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testPathIgnorePatterns: ['/node_modules/', ...heavy.map((file) => `^${escape(file)}$`)] }),
+    e2e('e2e-sqlite', 'sqlite', onlyFiles(heavy)),
+    e2e('e2e-mysql', 'mysql', onlyFiles(heavy)),
   ],
 };

@@ -3,7 +3,7 @@ import { loadConfig } from '../../apps/api/src/config/config';
 import { loggerOptions, safeUrl } from '../../apps/api/src/logging/logger-options';
 import { ApiClient, makeToken } from '../support/http';
 import { seedPackage } from '../support/packages';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { pythonXml } from './cli-support';
 
 /**
@@ -13,7 +13,7 @@ import { pythonXml } from './cli-support';
 const ATOM = '{http://www.w3.org/2005/Atom}';
 const ENTRY_TITLES = `print(json.dumps({"tag": root.tag, "id": root.findtext("${ATOM}id"), "self": [l.get("href") for l in root.findall("${ATOM}link") if l.get("rel") == "self"], "titles": [e.findtext("${ATOM}title") for e in root.findall("${ATOM}entry")], "complete": all(e.findtext("${ATOM}id") and e.findtext("${ATOM}updated") for e in root.findall("${ATOM}entry"))}))`;
 
-forEachDatabase('link tokens and the Atom feed', (database) => {
+onDefaultDatabase('link tokens and the Atom feed', (database) => {
   let server: TestServer;
   let admin: ApiClient;
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NpmWorkspace } from '../npm/npm-cli';
 import { ApiClient, makeUser } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { cliEnvironment, packgate } from './cli-support';
 
 /**
@@ -11,7 +11,7 @@ import { cliEnvironment, packgate } from './cli-support';
  */
 const installedVersion = (project: string, name: string) => (JSON.parse(readFileSync(path.join(project, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
-forEachDatabase('derived tokens with npm', (database) => {
+onDefaultDatabase('derived tokens with npm', (database) => {
   let server: TestServer;
   let env: Record<string, string>;
   let home: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeUser } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { buildDist, runClient, tempDir } from '../pypi/support/clients';
 import { cliEnvironment, packgate } from './cli-support';
 
@@ -10,7 +10,7 @@ import { cliEnvironment, packgate } from './cli-support';
  * by `packgate configure pip|twine` lets pip pull demo-a, not other-pkg, and twine cannot push;
  * deleting the parent kills it.
  */
-forEachDatabase('derived tokens with pip and twine', (database) => {
+onDefaultDatabase('derived tokens with pip and twine', (database) => {
   let server: TestServer;
   let env: Record<string, string>;
   let home: string;

@@ -1,7 +1,7 @@
 import { base64ToBytes, bytesToBase64 } from 'macaroon';
 import { ApiClient, makeToken } from '../support/http';
 import { seedPackage } from '../support/packages';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { SYSTEM_PYTHON, cliEnvironment, packgate, run } from './cli-support';
 
 /**
@@ -29,7 +29,7 @@ async function pymacaroonsDerive(token: string, caveats: string[]): Promise<stri
 const tokenBytes = (token: string) => base64ToBytes(token.slice(4));
 const bytesToken = (bytes: Uint8Array) => `pgt_${bytesToBase64(bytes)}`;
 
-forEachDatabase('pymacaroons interop', (database) => {
+onDefaultDatabase('pymacaroons interop', (database) => {
   let server: TestServer;
   let admin: ApiClient;
 

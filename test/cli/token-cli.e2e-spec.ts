@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AccessService, TokenService } from '@packgate/auth';
 import { ApiClient, makeUser } from '../support/http';
 import { seedPackage } from '../support/packages';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { cliEnvironment, packgate } from './cli-support';
 
 /**
@@ -11,7 +11,7 @@ import { cliEnvironment, packgate } from './cli-support';
  * read-only) → the derived token reads the allowed package and nothing else, never writes; inspect
  * explains the caveats; delete and rotate of the parent kill the derived token.
  */
-forEachDatabase('packgate token CLI', (database) => {
+onDefaultDatabase('packgate token CLI', (database) => {
   let server: TestServer;
   let admin: ApiClient;
   let env: Record<string, string>;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { describeWithClient, missingTool, mustRun, mustRunSnippet, run, snippet, tempDir, writeFiles } from './support/clients';
 
 /**
@@ -9,7 +9,7 @@ import { describeWithClient, missingTool, mustRun, mustRunSnippet, run, snippet,
  * and pulls it back. Storage (vfs), registries.conf and the auth file are private to the test.
  */
 describeWithClient('buildah', missingTool('buildah', ['--version']), () => {
-  forEachDatabase('buildah login, push and pull', (database) => {
+  onDefaultDatabase('buildah login, push and pull', (database) => {
     let server: TestServer;
     let writer: string;
     let reader: string;

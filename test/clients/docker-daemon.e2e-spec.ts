@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { cleanEnv, describeWithClient, missingTool, mustRun, mustRunSnippet, run, snippet, tempDir } from './support/clients';
 
 /**
@@ -64,7 +64,7 @@ describeWithClient('docker CLI', cliMissing, () => {
     'docker with a daemon',
     daemon.reason,
     () => {
-      forEachDatabase('docker login, push and pull', (database) => {
+      onDefaultDatabase('docker login, push and pull', (database) => {
         let server: TestServer;
         let writer: string;
         let reader: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { PACKGATE_CLI, REPO_ROOT, describeWithClient, missingTool, mustRun, run, snippet, tempDir, writeFiles } from './support/clients';
 
 /**
@@ -12,7 +12,7 @@ import { PACKGATE_CLI, REPO_ROOT, describeWithClient, missingTool, mustRun, run,
 const PNPM = path.join(REPO_ROOT, 'node_modules', '.bin', 'pnpm');
 
 describeWithClient('pnpm', missingTool(PNPM), () => {
-  forEachDatabase('pnpm publish and install', (database) => {
+  onDefaultDatabase('pnpm publish and install', (database) => {
     let server: TestServer;
     let token: string;
     let work: { dir: string; cleanup(): void };

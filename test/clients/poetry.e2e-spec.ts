@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { cleanEnv, describeWithClient, missingTool, mustRunSnippet, runSnippet, snippet, tempDir, writeFiles } from './support/clients';
 
 /**
@@ -39,7 +39,7 @@ build-backend = "poetry.core.masonry.api"
 `;
 
 describeWithClient('poetry', missingTool('poetry'), () => {
-  forEachDatabase('poetry publish and install', (database) => {
+  onDefaultDatabase('poetry publish and install', (database) => {
     let server: TestServer;
     let token: string;
     let work: { dir: string; cleanup(): void };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { PACKGATE_CLI, REPO_ROOT, describeWithClient, missingTool, mustRun, run, snippet, tempDir, writeFiles } from './support/clients';
 
 /**
@@ -16,7 +16,7 @@ const YARN4 = path.join(REPO_ROOT, 'node_modules', '@yarnpkg', 'cli-dist', 'bin'
 const manifest = (name: string, extra: object = {}) => JSON.stringify({ name, version: '1.0.0', main: 'index.js', license: 'MIT', ...extra }, null, 2);
 
 describeWithClient('yarn 1', missingTool('node', [YARN1, '--version']), () => {
-  forEachDatabase('yarn 1 publish and install', (database) => {
+  onDefaultDatabase('yarn 1 publish and install', (database) => {
     let server: TestServer;
     let token: string;
     let work: { dir: string; cleanup(): void };
@@ -77,7 +77,7 @@ describeWithClient('yarn 1', missingTool('node', [YARN1, '--version']), () => {
 });
 
 describeWithClient('yarn 4', missingTool('node', [YARN4, '--version']), () => {
-  forEachDatabase('yarn 4 npm publish and install', (database) => {
+  onDefaultDatabase('yarn 4 npm publish and install', (database) => {
     let server: TestServer;
     let token: string;
     let work: { dir: string; cleanup(): void };

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken, makeUser } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { buildImageLayout, mustRun, run, tempDir } from './support/tools';
 
 /**
@@ -9,7 +9,7 @@ import { buildImageLayout, mustRun, run, tempDir } from './support/tools';
  * docker CLI 28 (`docker login` only: without a daemon it logs in client side — ping, token GET with
  * `client_id=docker&offline_token=true`, then `GET /v2/` with the Bearer token).
  */
-forEachDatabase('podman and docker login', (database) => {
+onDefaultDatabase('podman and docker login', (database) => {
   let server: TestServer;
   let alice: { username: string; password: string };
   let token: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken, makeUser } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, forEachDatabase, itOnDefaultDatabase, startServer } from '../support/server';
 import { NpmWorkspace } from './npm-cli';
 
 /**
@@ -9,6 +9,8 @@ import { NpmWorkspace } from './npm-cli';
  * unpublish, whoami, ping, search, audit, tokens; every role rule allowed and denied.
  */
 forEachDatabase('npm registry with the npm CLI', (database) => {
+  // The client flows run on SQLite; the tests given to `it` also run on MariaDB (see itOnDefaultDatabase).
+  const itSqliteOnly = itOnDefaultDatabase(database);
   let server: TestServer;
   let admin: ApiClient;
   let writeToken: string;
@@ -48,7 +50,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(lock.packages['node_modules/@team/scoped-lib'].resolved).toBe(`${server.url}/default/npm/@team/scoped-lib/-/scoped-lib-2.0.0.tgz`);
   });
 
-  it('npm view shows the full document with server-computed dist fields', async () => {
+  itSqliteOnly('npm view shows the full document with server-computed dist fields', async () => {
     const ws = workspace(writeToken);
     const view = JSON.parse(await ws.ok(['view', '@team/scoped-lib', '--json']));
     expect(view).toMatchObject({ name: '@team/scoped-lib', version: '2.0.0', dependencies: { 'demo-lib': '^1.0.0' }, 'dist-tags': { latest: '2.0.0' } });
@@ -62,7 +64,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(again.status).toBe(304);
   });
 
-  it('installs with an npm:read token but refuses publishing with it (403)', async () => {
+  itSqliteOnly('installs with an npm:read token but refuses publishing with it (403)', async () => {
     const ws = workspace(readToken);
     const project = ws.makeProject();
     await ws.ok(['install', 'demo-lib'], { cwd: project });
@@ -73,7 +75,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(refused.stderr).toContain('needs role npm:write');
   });
 
-  it('refuses a private package without a token (E401 with how to fix it), allows it once public', async () => {
+  itSqliteOnly('refuses a private package without a token (E401 with how to fix it), allows it once public', async () => {
     const anon = workspace(undefined);
     const project = anon.makeProject();
     const refused = await anon.run(['install', 'demo-lib'], { cwd: project });
@@ -88,7 +90,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(publish.stderr).toMatch(/ENEEDAUTH|E401/);
   });
 
-  it('refuses Basic user:password with a message saying npm needs a token', async () => {
+  itSqliteOnly('refuses Basic user:password with a message saying npm needs a token', async () => {
     const auth = Buffer.from('alice:alice-password-1').toString('base64');
     const ws = workspace(undefined, 'default', [`//${server.host}/default/npm/:_auth=${auth}`]);
     const result = await ws.run(['install', '@team/scoped-lib'], { cwd: ws.makeProject() });
@@ -129,7 +131,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(publish.stderr).toContain('has no npm role');
   });
 
-  it('package mode: only package roles count', async () => {
+  itSqliteOnly('package mode: only package roles count', async () => {
     const ws = workspace(writeToken);
     await ws.ok(['publish'], { cwd: ws.makePackage('mode-lib', '1.0.0') });
     expect((await admin.patch('/api/v1/orgs/default/packages/npm/mode-lib', { permissionMode: 'package' })).status).toBe(200);
@@ -149,7 +151,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect((await writer.run(['view', '@team/scoped-lib', 'version'])).stderr).toContain('E404');
   });
 
-  it('dist-tag add / ls / rm', async () => {
+  itSqliteOnly('dist-tag add / ls / rm', async () => {
     const ws = workspace(writeToken);
     await ws.ok(['publish', '--tag', 'beta'], { cwd: ws.makePackage('demo-lib', '1.1.0-beta.1') });
     expect(await ws.ok(['dist-tag', 'ls', 'demo-lib'])).toBe('beta: 1.1.0-beta.1\nlatest: 1.0.0\n');
@@ -162,7 +164,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(refused.stderr).toContain('E403');
   });
 
-  it('deprecate and undeprecate', async () => {
+  itSqliteOnly('deprecate and undeprecate', async () => {
     const ws = workspace(writeToken);
     await ws.ok(['deprecate', 'demo-lib@1.0.0', 'use 2.x']);
     expect(JSON.parse(await ws.ok(['view', 'demo-lib@1.0.0', 'deprecated', '--json']))).toBe('use 2.x');
@@ -174,7 +176,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect((await workspace(readToken).run(['deprecate', 'demo-lib@1.0.0', 'nope'])).stderr).toContain('E403');
   });
 
-  it('unpublishes one version, then the whole package; read tokens may not', async () => {
+  itSqliteOnly('unpublishes one version, then the whole package; read tokens may not', async () => {
     const ws = workspace(writeToken);
     await ws.ok(['publish'], { cwd: ws.makePackage('gone-lib', '1.0.0') });
     await ws.ok(['publish'], { cwd: ws.makePackage('gone-lib', '1.1.0') });
@@ -190,7 +192,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(packages.body.map((p: { name: string }) => p.name)).not.toContain('gone-lib');
   });
 
-  it('whoami, ping, search, audit', async () => {
+  itSqliteOnly('whoami, ping, search, audit', async () => {
     const ws = workspace(writeToken);
     expect((await ws.ok(['whoami'])).trim()).toBe('alice');
     expect((await workspace(undefined).run(['whoami'])).stderr).toMatch(/E401|ENEEDAUTH/);
@@ -204,7 +206,7 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect(await ws.ok(['audit'], { cwd: project })).toContain('found 0 vulnerabilities');
   });
 
-  it('npm token create / list / revoke, and the new token works until revoked', async () => {
+  itSqliteOnly('npm token create / list / revoke, and the new token works until revoked', async () => {
     const { token: manager } = await makeToken(admin, ['npm:write', 'api']);
     const ws = workspace(manager);
     const created = JSON.parse(await ws.ok(['token', 'create', '--password=unused', '--name=ci-token', '--json']));
@@ -231,13 +233,13 @@ forEachDatabase('npm registry with the npm CLI', (database) => {
     expect((await workspace(writeToken).run(['token', 'list'])).stderr).toContain('needs role api');
   });
 
-  it('npm login is answered with how to get a token', async () => {
+  itSqliteOnly('npm login is answered with how to get a token', async () => {
     const res = await fetch(`${server.url}/default/npm/-/user/org.couchdb.user:alice`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'alice', password: 'alice-password-1' }) });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: string }).error).toContain('Create a token');
   });
 
-  it('records publishes and unpublishes in the audit trail, without secrets', async () => {
+  itSqliteOnly('records publishes and unpublishes in the audit trail, without secrets', async () => {
     const audit = await admin.get('/api/v1/orgs/default/audit?limit=500');
     expect(audit.status).toBe(200);
     const actions = audit.body.map((event: { action: string; resource: string }) => `${event.action} ${event.resource}`);

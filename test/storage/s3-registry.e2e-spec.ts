@@ -8,7 +8,7 @@ import { NpmWorkspace } from '../npm/npm-cli';
 import { buildDist, indexUrl, pipDownload, pipInstall, twineUpload } from '../pypi/support/clients';
 import { ApiClient, makeToken, makeUser } from '../support/http';
 import { TestS3, startS3, useS3rverCredentials } from '../support/s3-server';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { waitFor } from '../support/spawned-server';
 
 /** Every file under `dir`, recursively. */
@@ -22,7 +22,7 @@ function filesUnder(dir: string): string[] {
  * real clients, a chunked upload, ranges, garbage collection, presigned redirects, S3 outages
  * answered 503 in each client's format, and no artifact byte on the server's own disk.
  */
-forEachDatabase('Blob storage on S3', (database) => {
+onDefaultDatabase('Blob storage on S3', (database) => {
   let s3: TestS3;
   let server: TestServer;
   let admin: ApiClient;
@@ -197,7 +197,7 @@ forEachDatabase('Blob storage on S3', (database) => {
 });
 
 /** PACKGATE_S3_REDIRECT=true: after the access check, downloads are a 307 to a presigned S3 URL. */
-forEachDatabase('Blob storage on S3 with presigned redirects', (database) => {
+onDefaultDatabase('Blob storage on S3 with presigned redirects', (database) => {
   let s3: TestS3;
   let server: TestServer;
   let admin: ApiClient;

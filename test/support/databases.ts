@@ -29,8 +29,8 @@ async function probeMysql(): Promise<boolean> {
 /**
  * The databases a suite runs on: SQLite always, MariaDB when reachable. With CI=true MariaDB is
  * required: an unreachable server fails the run instead of skipping. `PACKGATE_TEST_DATABASES`
- * narrows the choice; the Jest project a file runs in (`e2e` for SQLite, `e2e-mysql`) narrows it to
- * that project's database, so the two databases of one suite run in parallel workers.
+ * narrows the choice; the heavy suites' Jest projects (`e2e-sqlite`, `e2e-mysql`) narrow it to their
+ * database, so the two databases of one heavy suite run in parallel workers.
  */
 export function testDatabases(): TestDatabase[] {
   const chosen = (process.env.PACKGATE_TEST_DATABASES?.split(',') ?? ['sqlite', 'mysql']) as TestDatabase[];

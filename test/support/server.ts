@@ -104,3 +104,25 @@ export function forEachDatabase(title: string, suite: (database: TestDatabase) =
   }
   describe.each(databases)(`${title} [%s]`, (database) => suite(database));
 }
+
+/**
+ * `describe` on SQLite only, for client suites: what pip, npm, yarn, poetry, skopeo… send and expect
+ * does not depend on the database, and running each client twice doubled the test time. The
+ * database work of the same routes runs on both databases in the HTTP suites (access, bad input,
+ * uploads, faults) and in the per-database smoke tests that client suites keep (`itOnEveryDatabase`).
+ */
+export function onDefaultDatabase(title: string, suite: (database: TestDatabase) => void): void {
+  if (!testDatabases().includes('sqlite')) {
+    describe.skip(`${title} [not on this project's database]`, () => it.skip('skipped', () => undefined));
+    return;
+  }
+  describe(`${title} [sqlite]`, () => suite('sqlite'));
+}
+
+/**
+ * Inside `forEachDatabase`: the suite's client tests run on SQLite only (see `onDefaultDatabase`);
+ * the tests given to `it` directly stay on every database as the suite's smoke test.
+ */
+export function itOnDefaultDatabase(database: TestDatabase): jest.It {
+  return database === 'sqlite' ? it : it.skip;
+}

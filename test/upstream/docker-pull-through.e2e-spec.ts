@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { OCI_INDEX, OCI_MANIFEST, RegistryClient } from '../docker/support/registry-client';
 import { buildImageLayout, mustRun, run, tempDir } from '../docker/support/tools';
 import { ApiClient, makeUser } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, forEachDatabase, itOnDefaultDatabase, startServer } from '../support/server';
 import { DockerRegistry, seedImage, startDockerRegistry } from './support/docker-registry';
 import { layoutImage, putDockerUpstream } from './support/docker-proxy';
 
@@ -15,6 +15,8 @@ import { layoutImage, putDockerUpstream } from './support/docker-proxy';
  * with the upstream stopped, what was cached still pulls (stale) and the rest is a 502 naming it.
  */
 forEachDatabase('docker pull-through', (database) => {
+  // The client flows run on SQLite; the tests given to `it` also run on MariaDB (see itOnDefaultDatabase).
+  const itSqliteOnly = itOnDefaultDatabase(database);
   let server: TestServer;
   let upstream: DockerRegistry;
   let admin: ApiClient;
@@ -85,7 +87,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(metrics).toMatch(/packgate_upstream_bytes_total\{format="docker"\} [1-9]/);
   });
 
-  it('podman pulls through the prefix (by tag, then by digest from the store)', async () => {
+  itSqliteOnly('podman pulls through the prefix (by tag, then by digest from the store)', async () => {
     const login = await run('podman', [...podmanArgs, 'login', '--tls-verify=false', '-u', reader.username, '--password-stdin', server.host], { env: podmanEnv, input: reader.password });
     expect(login.code).toBe(0);
     const byTag = await run('podman', [...podmanArgs, 'pull', '--tls-verify=false', `${server.host}/default/hub/library/alpine:edge`], { env: podmanEnv, timeoutMs: 180_000 });
@@ -96,7 +98,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(byDigest.code).toBe(0);
   });
 
-  it('refuses pushes under the prefix (DENIED) and creates nothing', async () => {
+  itSqliteOnly('refuses pushes under the prefix (DENIED) and creates nothing', async () => {
     const push = await run('skopeo', ['copy', '--dest-tls-verify=false', '--dest-creds', creds(writer), `oci:${otherLayout}:v1`, ref('default/hub/library/mine:1')]);
     expect(push.code).not.toBe(0);
     expect(push.stderr).toMatch(/denied.*read-only cache/i);
@@ -107,7 +109,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(list.body.map((p: { name: string }) => p.name)).not.toContain('hub/library/mine');
   });
 
-  it('a repository pushed before the upstream existed is served locally, never from the upstream', async () => {
+  itSqliteOnly('a repository pushed before the upstream existed is served locally, never from the upstream', async () => {
     const pulled = await pullTo(reader, 'default/hub/library/busybox:1', 'busybox');
     expect(pulled.code).toBe(0);
     expect(layoutImage(pulled.out).manifestDigest).toBe(layoutImage(localLayout).manifestDigest);
@@ -116,7 +118,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(missing.json.errors[0].code).toBe('MANIFEST_UNKNOWN');
   });
 
-  it('names matching a reserved pattern are never fetched (404 saying so)', async () => {
+  itSqliteOnly('names matching a reserved pattern are never fetched (404 saying so)', async () => {
     const res = await new RegistryClient(server.url, reader).request('GET', '/v2/default/hub/acme/app/manifests/1');
     expect(res.status).toBe(404);
     expect(res.json.errors[0].message).toMatch(/reserved/);
@@ -124,7 +126,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(pulled.code).not.toBe(0);
   });
 
-  it('re-checks tags after the TTL: a moved tag is fetched again', async () => {
+  itSqliteOnly('re-checks tags after the TTL: a moved tag is fetched again', async () => {
     const client = new RegistryClient(server.url, reader);
     const before = await client.request('HEAD', '/v2/default/hub/library/alpine/manifests/edge');
     expect(before.headers.get('docker-content-digest')).toBe(layoutImage(upstreamLayout).manifestDigest);
@@ -146,7 +148,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(blobs.map((res) => res.status)).toEqual(layers.map(() => 200));
   });
 
-  it('an index is stored alone; the platform manifest is fetched when a client asks for it', async () => {
+  itSqliteOnly('an index is stored alone; the platform manifest is fetched when a client asks for it', async () => {
     const client = new RegistryClient(server.url, reader);
     const index = await client.request('GET', '/v2/default/hub/library/multi/manifests/1', { headers: { accept: OCI_INDEX } });
     expect(index.status).toBe(200);
@@ -159,7 +161,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(tags.json.tags).toEqual(['1']);
   });
 
-  it('upstream stopped: cached tags, manifests and blobs still pull (Warning: stale); uncached names are a 502 naming the upstream', async () => {
+  itSqliteOnly('upstream stopped: cached tags, manifests and blobs still pull (Warning: stale); uncached names are a 502 naming the upstream', async () => {
     await upstream.stop();
     const pulled = await pullTo(reader, 'default/hub/library/alpine:3.20', 'alpine-stale');
     expect(pulled.code).toBe(0);
@@ -177,7 +179,7 @@ forEachDatabase('docker pull-through', (database) => {
     expect(failed.stderr).toMatch(/502 Bad Gateway/);
   });
 
-  it('a cached repository refuses pushes once the upstream is removed, until an org admin deletes it', async () => {
+  itSqliteOnly('a cached repository refuses pushes once the upstream is removed, until an org admin deletes it', async () => {
     expect((await admin.delete('/api/v1/orgs/default/upstreams/docker')).status).toBe(204);
     const refused = await run('skopeo', ['copy', '--dest-tls-verify=false', '--dest-creds', creds(writer), `oci:${otherLayout}:v1`, ref('default/hub/library/alpine:mine')]);
     expect(refused.code).not.toBe(0);

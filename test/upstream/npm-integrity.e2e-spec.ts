@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { NpmWorkspace } from '../npm/npm-cli';
 import { waitFor } from '../support/spawned-server';
 import { LyingPackage, TamperingUpstream, startTamperingUpstream } from './support/tampering-npm-upstream';
@@ -19,7 +19,7 @@ function filesUnder(dir: string): string[] {
  * stream into the blob store: a loopback registry of our own lies about them (a tampered tarball),
  * publishes only a sha1 `shasum`, or points a tarball at another host.
  */
-forEachDatabase('npm upstream tarball integrity', (database) => {
+onDefaultDatabase('npm upstream tarball integrity', (database) => {
   let server: TestServer;
   let admin: ApiClient;
   let token: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, onDefaultDatabase, startServer } from '../support/server';
 import { NpmWorkspace } from '../npm/npm-cli';
 
 /**
@@ -9,7 +9,7 @@ import { NpmWorkspace } from '../npm/npm-cli';
  * the first one; a private package of the upstream needs the upstream credentials configured on the
  * org (a token of the upstream as the Basic password), which are sent to the upstream's host only.
  */
-forEachDatabase('npm upstream proxy (Packgate upstream)', (database) => {
+onDefaultDatabase('npm upstream proxy (Packgate upstream)', (database) => {
   let upstreamServer: TestServer;
   let server: TestServer;
   let admin: ApiClient;

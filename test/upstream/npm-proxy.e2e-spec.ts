@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { attenuateToken } from '@packgate/auth';
 import * as path from 'node:path';
 import { ApiClient, makeToken, makeUser } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, forEachDatabase, itOnDefaultDatabase, startServer } from '../support/server';
 import { NpmWorkspace } from '../npm/npm-cli';
 import { VerdaccioUpstream, publishToVerdaccio, startVerdaccio } from './support/verdaccio-upstream';
 
@@ -14,6 +14,8 @@ import { VerdaccioUpstream, publishToVerdaccio, startVerdaccio } from './support
  * anonymous reads off by default; the upstream stopped mid-way.
  */
 forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
+  // The client flows run on SQLite; the tests given to `it` also run on MariaDB (see itOnDefaultDatabase).
+  const itSqliteOnly = itOnDefaultDatabase(database);
   let upstream: VerdaccioUpstream;
   let server: TestServer;
   let admin: ApiClient;
@@ -79,7 +81,7 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     expect((await restPackage('@team/app-lib')).body.source).toBe('local');
   });
 
-  it('serves full and abbreviated documents with tarball URLs on Packgate, scoped names encoded either way', async () => {
+  itSqliteOnly('serves full and abbreviated documents with tarball URLs on Packgate, scoped names encoded either way', async () => {
     const full = await packument('@pubscope/util', readToken);
     expect(full.status).toBe(200);
     const doc = (await full.json()) as any;
@@ -100,7 +102,7 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     expect(view['dist-tags'].latest).toBe('1.1.0');
   });
 
-  it('a name the org publishes never looks upstream: its document shows only its own versions', async () => {
+  itSqliteOnly('a name the org publishes never looks upstream: its document shows only its own versions', async () => {
     const ws = workspace(writeToken);
     // The upstream's 99.0.0 does not make npm refuse to tag 1.0.0 latest: its pre-publish read sees only the org's packages.
     await ws.ok(['publish'], { cwd: ws.makePackage('private-lib', '1.0.0') });
@@ -115,7 +117,7 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     expect(asked.stderr).toContain('ETARGET');
   });
 
-  it('reserved names are never proxied, even before their first publish (404 saying why)', async () => {
+  itSqliteOnly('reserved names are never proxied, even before their first publish (404 saying why)', async () => {
     const ws = workspace(readToken);
     for (const name of ['acme-internal', '@acme/secret']) {
       const result = await ws.run(['install', name], { cwd: ws.makeProject() });
@@ -153,7 +155,7 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     expect((await restPackage('cached-later')).body.source).toBe('local');
   });
 
-  it('writes never go upstream: dist-tags, deprecate and unpublish of a proxied name are refused', async () => {
+  itSqliteOnly('writes never go upstream: dist-tags, deprecate and unpublish of a proxied name are refused', async () => {
     const writer = workspace(writeToken);
     const reader = workspace(readToken);
     await reader.ok(['install', 'pub-dep@1.0.0', '@pubscope/util'], { cwd: reader.makeProject() });
@@ -182,7 +184,7 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     expect(view.versions).toEqual(['1.0.0', '1.1.0']);
   });
 
-  it('anonymous reads of proxied packages are off by default, and the org switch turns them on for proxied names only', async () => {
+  itSqliteOnly('anonymous reads of proxied packages are off by default, and the org switch turns them on for proxied names only', async () => {
     const anon = workspace(undefined);
     const result = await anon.run(['install', 'pub-dep'], { cwd: anon.makeProject() });
     expect(result.code).not.toBe(0);
@@ -210,7 +212,7 @@ forEachDatabase('npm upstream proxy (Verdaccio upstream)', (database) => {
     expect((await packument('pub-dep', undefined)).status).toBe(401);
   });
 
-  it('with the upstream stopped, cached packages still install (an expired document is served with a Warning); uncached names answer 502 naming the upstream', async () => {
+  itSqliteOnly('with the upstream stopped, cached packages still install (an expired document is served with a Warning); uncached names answer 502 naming the upstream', async () => {
     // Org `stale` keeps upstream documents for 0 s: every read asks the upstream again.
     expect((await admin.post('/api/v1/orgs', { slug: 'stale' })).status).toBe(201);
     expect((await admin.put('/api/v1/orgs/stale/upstreams/npm', { url: upstream.url, metadataTtlSeconds: 0 })).status).toBeLessThan(300);

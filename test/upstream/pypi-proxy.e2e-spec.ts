@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeToken, makeUser } from '../support/http';
-import { TestServer, forEachDatabase, startServer } from '../support/server';
+import { TestServer, forEachDatabase, itOnDefaultDatabase, startServer } from '../support/server';
 import { waitFor } from '../support/spawned-server';
 import { buildDist, indexUrl, pipInstall, twineUpload } from '../pypi/support/clients';
 import { basic, blobStored, sha256, startTinyServer } from './support';
@@ -11,6 +11,8 @@ import { basic, blobStored, sha256, startTinyServer } from './support';
  * read with credentials the downstream stores encrypted); real pip and twine against the first.
  */
 forEachDatabase('PyPI upstream proxy', (database) => {
+  // The client flows run on SQLite; the tests given to `it` also run on MariaDB (see itOnDefaultDatabase).
+  const itSqliteOnly = itOnDefaultDatabase(database);
   let upstream: TestServer;
   let server: TestServer;
   let admin: ApiClient;
@@ -77,7 +79,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     expect((await admin.get('/api/v1/orgs/default/packages/pypi/my-app')).body.source).toBe('local');
   });
 
-  it('serves the upstream page with links rewritten to its own files, in PEP 503 and PEP 691 form', async () => {
+  itSqliteOnly('serves the upstream page with links rewritten to its own files, in PEP 503 and PEP 691 form', async () => {
     const html = await get('/default/pypi/simple/requests-lite/', asReader());
     expect(html.status).toBe(200);
     const page = await html.text();
@@ -91,7 +93,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     expect(doc.files[0].hashes.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('private wins: a published name never shows or installs upstream versions', async () => {
+  itSqliteOnly('private wins: a published name never shows or installs upstream versions', async () => {
     const page = await (await get('/default/pypi/simple/shared-name/', asReader())).text();
     expect(page).toContain('shared_name-1.0.0');
     expect(page).not.toContain('99.0.0');
@@ -102,7 +104,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     expect(pinned.code).not.toBe(0);
   });
 
-  it('a reserved name is never fetched: 404 saying it is reserved for private packages', async () => {
+  itSqliteOnly('a reserved name is never fetched: 404 saying it is reserved for private packages', async () => {
     const res = await get('/default/pypi/simple/acme-internal/', asReader());
     expect(res.status).toBe(404);
     expect(await res.text()).toMatch(/acme-internal is reserved for private packages in default/);
@@ -139,7 +141,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     expect((await admin.get('/api/v1/orgs/default/packages/pypi/cached-then-published')).body.source).toBe('local');
   });
 
-  it('proxied content needs pypi:read by default; the org switch makes it anonymous (private packages stay private)', async () => {
+  itSqliteOnly('proxied content needs pypi:read by default; the org switch makes it anonymous (private packages stay private)', async () => {
     expect((await get('/default/pypi/simple/anon-demo/')).status).toBe(401);
     const noRole = (await makeToken(admin, ['api'])).token;
     // A token of the org without any pypi role is told so.
@@ -166,7 +168,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     expect((await get('/default/pypi/simple/anon-demo/')).status).toBe(401);
   });
 
-  it('a file whose bytes do not match the upstream sha256 is refused (502) and nothing is stored', async () => {
+  itSqliteOnly('a file whose bytes do not match the upstream sha256 is refused (502) and nothing is stored', async () => {
     const wheel = Buffer.from('PK this is not the wheel the index promised');
     const filename = 'evil_pkg-1.0.0-py3-none-any.whl';
     const tiny = await startTinyServer((req, res) => {
@@ -201,7 +203,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     }
   });
 
-  it('sends the stored credentials to the upstream only, never to a file host elsewhere', async () => {
+  itSqliteOnly('sends the stored credentials to the upstream only, never to a file host elsewhere', async () => {
     const wheel = (await buildDist('elsewhere-pkg', '1.0.0')).wheel;
     const bytes = readFileSync(wheel);
     const filename = path.basename(wheel);
@@ -229,7 +231,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     }
   });
 
-  it('a slow upstream answers 502 after the bounded timeout without holding up other requests', async () => {
+  itSqliteOnly('a slow upstream answers 502 after the bounded timeout without holding up other requests', async () => {
     const stalled: import('node:http').ServerResponse[] = [];
     const tiny = await startTinyServer((_req, res) => void stalled.push(res));
     try {
@@ -254,7 +256,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
     }
   });
 
-  it('counts hits, misses and bytes in /metrics', async () => {
+  itSqliteOnly('counts hits, misses and bytes in /metrics', async () => {
     const metrics = await (await get('/metrics')).text();
     expect(metrics).toMatch(/packgate_upstream_cache_misses_total\{format="pypi",kind="metadata"\} [1-9]/);
     expect(metrics).toMatch(/packgate_upstream_cache_misses_total\{format="pypi",kind="file"\} [1-9]/);
@@ -263,7 +265,7 @@ forEachDatabase('PyPI upstream proxy', (database) => {
   });
 
   // Last: stops the upstream.
-  it('upstream stopped: cached projects still install (stale warning), uncached names are 502', async () => {
+  itSqliteOnly('upstream stopped: cached projects still install (stale warning), uncached names are 502', async () => {
     const first = await pipInstall(index(), ['stale-demo']);
     expect(first.code).toBe(0);
     await upstream.close();
