@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ApiClient, makeUser } from '../support/http';
 import { TestServer, onDefaultDatabase, startServer } from '../support/server';
-import { buildDist, runClient, tempDir } from '../pypi/support/clients';
+import { PYTHON, buildDist, runClient, tempDir } from '../pypi/support/clients';
 import { cliEnvironment, packgate } from './cli-support';
 
 /**
@@ -16,7 +16,7 @@ onDefaultDatabase('derived tokens with pip and twine', (database) => {
   let home: string;
 
   const pip = (requirement: string, pipConf: string) =>
-    runClient('python3', ['-m', 'pip', 'download', '--no-deps', '-d', tempDir('packgate-cli-pip-'), requirement], {
+    runClient(PYTHON, ['-m', 'pip', 'download', '--no-deps', '-d', tempDir('packgate-cli-pip-'), requirement], {
       HOME: home,
       PIP_CONFIG_FILE: pipConf,
       PIP_NO_INPUT: '1',
