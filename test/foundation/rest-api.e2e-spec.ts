@@ -258,6 +258,8 @@ forEachDatabase('REST API and tokens', (database) => {
     const metrics = await anon.get('/metrics');
     expect(metrics.text).toContain('packgate_http_requests_total');
     expect(metrics.text).toContain('packgate_auth_failures_total');
+    expect(metrics.text).toMatch(/^nodejs_eventloop_lag_max_seconds \d/m);
+    expect(metrics.text).toMatch(/^process_resident_memory_bytes \d/m);
   });
 
   it('keeps everything across a restart', async () => {

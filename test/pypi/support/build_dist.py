@@ -1,6 +1,6 @@
 """Builds a tiny wheel and sdist with the standard library only (no network, no `build`).
 
-usage: build_dist.py OUTDIR NAME VERSION [--requires DEP ...] [--requires-python SPEC] [--payload-kb N]
+usage: build_dist.py OUTDIR NAME VERSION [--requires DEP ...] [--requires-python SPEC] [--payload-kb N] [--stored]
 The wheel holds `<module>/__init__.py` (VERSION constant) and a real .dist-info (METADATA, WHEEL,
 RECORD), so pip installs it; the sdist holds PKG-INFO, pyproject.toml and the module.
 """
@@ -26,6 +26,7 @@ def main() -> None:
     parser.add_argument("--requires", action="append", default=[])
     parser.add_argument("--requires-python", default=None)
     parser.add_argument("--payload-kb", type=int, default=0)
+    parser.add_argument("--stored", action="store_true", help="no compression (large payloads build in seconds)")
     args = parser.parse_args()
 
     dist = re.sub(r"[-_.]+", "_", args.name).lower()
@@ -50,7 +51,7 @@ def main() -> None:
     record = "".join(f"{path},{record_hash(data)},{len(data)}\n" for path, data in files.items()) + f"{info}/RECORD,,\n"
     files[f"{info}/RECORD"] = record.encode()
     wheel = os.path.join(args.outdir, f"{dist}-{args.version}-py3-none-any.whl")
-    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_STORED if args.stored else zipfile.ZIP_DEFLATED) as zf:
         for path, data in files.items():
             zf.writestr(path, data)
 
