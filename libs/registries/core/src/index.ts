@@ -6,7 +6,6 @@ export * from './storage/blob-store';
 export * from './storage/fs-blob-store';
 export * from './storage/blob-store-factory';
 export * from './storage/blob-body';
-export * from './storage/s3/s3-blob-store';
 export * from './storage/s3/s3-options';
 export * from './storage/s3/s3-errors';
 export * from './storage/staging-reclaimer';
