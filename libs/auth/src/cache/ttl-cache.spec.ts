@@ -45,6 +45,18 @@ describe('TtlCache', () => {
     expect(cache.bytes).toBeLessThanOrEqual(100);
   });
 
+  it('keeps the entry budget beside a byte budget, evicting the least recently used', () => {
+    const cache = new TtlCache<string, Buffer>(Infinity, { maxEntries: 2, maxBytes: 1000, sizeOf: (value) => value.length });
+    cache.set('a', Buffer.alloc(10));
+    cache.set('b', Buffer.alloc(10));
+    cache.get('a');
+    cache.set('c', Buffer.alloc(10));
+    expect(cache.get('b')).toBeUndefined();
+    expect([cache.get('a')?.length, cache.get('c')?.length]).toEqual([10, 10]);
+    expect(cache.size).toBe(2);
+    expect(cache.bytes).toBe(20);
+  });
+
   it('Infinity keeps entries until evicted; a TTL of 0 disables the cache', () => {
     const time = clock();
     const forever = new TtlCache<string, number>(Infinity, { maxEntries: 2, now: time.now });

@@ -11,7 +11,8 @@ import { Package, PackageSource, PermissionMode } from './entities/package.entit
 import { ConflictError, NotFoundError } from './errors';
 import { classifyDependencyFailure } from './faults/dependency-failure';
 import { isUniqueViolation, supportsRowLocks, withTransactionRetry } from './transaction-retry';
-import { BLOB_STORE, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
+import { BLOB_STORE, BlobBody, BlobStore, ByteRange, StagedBlob } from './storage/blob-store';
+import { openBlobBody } from './storage/blob-body';
 
 export interface PackageRef {
   orgId: number;
@@ -415,9 +416,22 @@ export class PackageService {
     try {
       return await this.blobs.open(file.blobDigest, range);
     } catch (error) {
-      if (classifyDependencyFailure(error)) throw error;
-      throw new NotFoundError(`content of ${file.filename} is missing from storage`);
+      throw this.missingContent(file, error);
     }
+  }
+
+  /** A file's bytes for a download response (`sendBlobBody`). */
+  async openBody(file: PackageFile, range?: ByteRange): Promise<BlobBody> {
+    try {
+      return await openBlobBody(this.blobs, file.blobDigest, range);
+    } catch (error) {
+      throw this.missingContent(file, error);
+    }
+  }
+
+  private missingContent(file: PackageFile, error: unknown): unknown {
+    if (classifyDependencyFailure(error)) return error;
+    return new NotFoundError(`content of ${file.filename} is missing from storage`);
   }
 
   private async addBlobReference(manager: EntityManager, digest: string, size: number): Promise<void> {

@@ -1,3 +1,4 @@
+import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 export type HashAlgorithm = 'sha256' | 'sha512' | 'sha1' | 'md5';
@@ -35,6 +36,16 @@ export interface ByteRange {
   end: number;
 }
 
+/** An open local file and the bytes of it to send (`end` inclusive); the receiver closes the handle. */
+export interface FileRegion {
+  readonly handle: FileHandle;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A blob's bytes to send: a local file region (sent from reused buffers) or a stream (S3). */
+export type BlobBody = ({ kind: 'file' } & FileRegion) | { kind: 'stream'; stream: Readable };
+
 /**
  * Content-addressed storage. The filesystem implementation is the default; an S3-compatible backend
  * implements the same interface.
@@ -44,6 +55,11 @@ export interface BlobStore extends StagingArea {
   exists(digest: string): Promise<boolean>;
   size(digest: string): Promise<number | null>;
   open(digest: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Stores that keep blobs in local files: the file opened for a download, so the response can be
+   * written from reused buffers instead of a stream allocating one per read (`openBlobBody`).
+   */
+  openFile?(digest: string, range?: ByteRange): Promise<FileRegion>;
   delete(digest: string): Promise<void>;
   /** Every stored digest (for garbage collection). */
   list(): AsyncIterable<string>;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError } from '../errors';
-import type { BlobStore, BlobStoreReadiness, ByteRange, HashAlgorithm, StageOptions, StagedBlob, StagedBlobRecord, StagingUsage } from './blob-store';
+import type { BlobStore, BlobStoreReadiness, ByteRange, FileRegion, HashAlgorithm, StageOptions, StagedBlob, StagedBlobRecord, StagingUsage } from './blob-store';
 import { HashingCounter } from './hashing-counter';
 
 const STAGING_ID = /^[0-9a-f-]{36}$/;
@@ -181,6 +181,17 @@ export class FsBlobStore implements BlobStore {
     const file = this.pathOf(digest);
     await fs.access(file);
     return createReadStream(file, range ? { start: range.start, end: range.end, highWaterMark: 1024 * 1024 } : { highWaterMark: 1024 * 1024 });
+  }
+
+  async openFile(digest: string, range?: ByteRange): Promise<FileRegion> {
+    const handle = await fs.open(this.pathOf(digest), 'r');
+    if (range) return { handle, start: range.start, end: range.end };
+    try {
+      return { handle, start: 0, end: (await handle.stat()).size - 1 };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
   }
 
   async delete(digest: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
-import { pipeline } from 'node:stream/promises';
-import { BLOB_STORE, BlobStore, ByteRange, answerRedirect, classifyDependencyFailure } from '@packgate/registries/core';
+import { BLOB_STORE, BlobStore, ByteRange, answerRedirect, classifyDependencyFailure, openBlobBody, sendBlobBody } from '@packgate/registries/core';
 import { OciError } from '../errors';
 import { parseDigest } from '../wire/names';
 import { RepositoryService } from './repository.service';
@@ -44,14 +43,14 @@ export class BlobsHandler {
       res.end();
       return;
     }
-    let stream;
+    let body;
     try {
-      stream = await this.store.open(digest, range && blob.size > 0 ? range : undefined);
+      body = await openBlobBody(this.store, digest, range && blob.size > 0 ? range : undefined);
     } catch (error) {
       if (classifyDependencyFailure(error)) throw error;
       throw new OciError('BLOB_UNKNOWN', 'blob content is missing from storage', { digest });
     }
-    await pipeline(stream, res).catch(() => undefined);
+    await sendBlobBody(res, body);
   }
 
   async delete({ res, route, ctx }: RegistryRequest<RouteOf<'blob'>>): Promise<void> {

@@ -1,9 +1,8 @@
 import { Controller, Delete, Get, Headers, HttpCode, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { AcceptsLinkToken, CurrentPrincipal, Principal, requestMeta } from '@packgate/auth';
-import { NotFoundError, PackageService, answerRedirect } from '@packgate/registries/core';
+import { NotFoundError, PackageService, answerRedirect, sendBlobBody } from '@packgate/registries/core';
 import { ChangesService } from '../services/changes.service';
 import { NpmAccessService } from '../services/npm-access.service';
 import { NpmTokensOnly } from './npm-tokens-only';
@@ -54,11 +53,11 @@ export class TarballController {
     }
     const redirect = await this.packages.downloadUrl(file);
     if (redirect) return answerRedirect(res, redirect);
-    const stream = await this.packages.openFile(file);
+    const body = await this.packages.openBody(file);
     res.status(200);
     res.setHeader('Content-Type', 'application/octet-stream');
     res.setHeader('Content-Length', String(file.size));
-    await pipeline(stream, res).catch(() => res.destroy());
+    await sendBlobBody(res, body);
   }
 
   @Delete([':name/-/:filename/-rev/:rev', ':scope/:name/-/:filename/-rev/:rev'])

@@ -1,9 +1,8 @@
 import { Controller, Get, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { AcceptsLinkToken, CurrentPrincipal, Principal } from '@packgate/auth';
-import { answerRedirect } from '@packgate/registries/core';
+import { answerRedirect, sendBlobBody } from '@packgate/registries/core';
 import { PypiExceptionFilter } from '../pypi-exception.filter';
 import { parseRange } from '../wire/byte-range';
 import { PypiFilesService } from '../services/pypi-files.service';
@@ -61,11 +60,6 @@ export class PypiFilesController {
       res.end();
       return;
     }
-    const stream = await this.files.open(file, range.kind === 'partial' ? { start, end } : undefined);
-    try {
-      await pipeline(stream, res);
-    } catch {
-      res.destroy();
-    }
+    await sendBlobBody(res, await this.files.openBody(file, range.kind === 'partial' ? { start, end } : undefined));
   }
 }

@@ -60,8 +60,8 @@ export class PypiFilesService {
     return this.packages.downloadUrl(file);
   }
 
-  open(file: PackageFile, range?: { start: number; end: number }) {
-    return this.packages.openFile(file, range);
+  openBody(file: PackageFile, range?: { start: number; end: number }) {
+    return this.packages.openBody(file, range);
   }
 
   private async metadataOf(wheel: PackageFile): Promise<Buffer> {

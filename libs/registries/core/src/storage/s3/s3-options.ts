@@ -13,7 +13,7 @@ export interface S3BlobStoreOptions {
   redirectSeconds?: number;
   /** Multipart part size of staging uploads (default 8 MiB; S3's minimum is 5 MiB). */
   partSize?: number;
-  /** Parts uploaded at once per staging upload (default 2): memory is about (queueSize + 1) × partSize. */
+  /** Parts uploaded at once per staging upload (default 1: the stream is read while no part is in flight; memory about (queueSize + 1) × partSize). */
   queueSize?: number;
   /** Committing an object larger than this copies it part by part (S3's CopyObject limit is 5 GiB). */
   maxSingleCopyBytes?: number;
@@ -24,7 +24,7 @@ export interface S3BlobStoreOptions {
 export const S3_DEFAULTS = {
   redirectSeconds: 300,
   partSize: 8 * 1024 * 1024,
-  queueSize: 2,
+  queueSize: 1,
   maxSingleCopyBytes: 5 * 1024 ** 3,
   readyTimeoutMs: 3000,
   /** A staging upload still receiving bytes refreshes its marker this often, so no node reclaims it. */
