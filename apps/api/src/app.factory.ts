@@ -44,7 +44,8 @@ export async function createApp(config: PackgateConfig): Promise<NestExpressAppl
   const headers = securityHeaders(() => config.publicUrl);
   app.use(headers.all);
   app.use('/api/docs', headers.swagger);
-  app.use(cookieParser());
+  // Only /api routes take the session cookie (browser-session.ts): registry requests skip parsing it.
+  app.use('/api', cookieParser());
   // Registry routes parse their own bodies (streams, multipart, large JSON); REST gets bounded JSON.
   app.use('/api', bodySizeGuard(parseSize('PACKGATE_REST_BODY_LIMIT', config.restBodyLimit, 1024 * 1024)));
   app.use('/api', ...restJsonBody(config.restBodyLimit));

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 type Directives = Record<string, string[]>;
@@ -65,10 +65,49 @@ function buildSecurityHeaders(publicUrl: string): { all: RequestHandler; swagger
   };
 }
 
+/** The headers one helmet middleware writes and removes: they are the same on every response. */
+interface HeaderPlan {
+  set: [name: string, value: string][];
+  removed: string[];
+}
+
+/**
+ * Runs a helmet middleware once against a recording response: with fixed directives (no nonces)
+ * helmet writes the same headers every time, so replaying the recording gives byte-identical
+ * headers without walking helmet's eleven middlewares and rebuilding the CSP string per request.
+ */
+export function recordHeaders(middleware: RequestHandler): HeaderPlan {
+  const plan: HeaderPlan = { set: [], removed: [] };
+  const recorder = {
+    setHeader: (name: string, value: unknown) => plan.set.push([name, String(value)]),
+    removeHeader: (name: string) => plan.removed.push(name),
+  };
+  let passed = false;
+  middleware({ headers: {}, method: 'GET', url: '/' } as Request, recorder as unknown as Response, (error?: unknown) => {
+    if (error) throw error;
+    passed = true;
+  });
+  if (!passed) throw new Error('security headers: helmet did not complete synchronously');
+  return plan;
+}
+
+function replay(plan: HeaderPlan): RequestHandler {
+  return (_req, res, next) => {
+    for (const [name, value] of plan.set) res.setHeader(name, value);
+    for (const name of plan.removed) res.removeHeader(name);
+    next();
+  };
+}
+
 /** Built on the first request: the public URL is final by then (tests learn their port after start). */
 export function securityHeaders(publicUrl: () => string): { all: RequestHandler; swagger: RequestHandler } {
-  let built: ReturnType<typeof buildSecurityHeaders> | undefined;
-  const get = () => (built ??= buildSecurityHeaders(publicUrl()));
+  let built: { all: RequestHandler; swagger: RequestHandler } | undefined;
+  const get = () => {
+    if (built) return built;
+    const helmets = buildSecurityHeaders(publicUrl());
+    built = { all: replay(recordHeaders(helmets.all)), swagger: replay(recordHeaders(helmets.swagger)) };
+    return built;
+  };
   return {
     all: (req, res, next) => get().all(req, res, next),
     swagger: (req, res, next) => get().swagger(req, res, next),

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { Principal } from '../access/principal';
 import { ANONYMOUS } from '../access/principal';
 import { hasPrincipal, setPrincipal } from '../access/request-principal';
@@ -41,7 +41,6 @@ export class AuthGroupGuard implements CanActivate {
       setPrincipal(req, ANONYMOUS);
       return true;
     }
-    const res = context.switchToHttp().getResponse<Response>();
     const targets = [context.getHandler(), context.getClass()];
     const format = this.reflector.getAllAndOverride<PackageType | undefined>(REGISTRY_FORMAT, targets);
     // The route's metadata, not marks on the request, tells the strategies what it accepts.
@@ -57,7 +56,7 @@ export class AuthGroupGuard implements CanActivate {
     }
     let outcome: { principal?: Principal; refusals: (Refusal | undefined)[] };
     try {
-      outcome = await this.run(req, res);
+      outcome = await this.run(req);
     } catch (error) {
       if (error instanceof RetryLaterError) await this.auditRefusal(req, error);
       throw error;
@@ -97,18 +96,19 @@ export class AuthGroupGuard implements CanActivate {
     });
   }
 
-  private run(req: Request, res: Response): Promise<{ principal?: Principal; refusals: (Refusal | undefined)[] }> {
-    return new Promise((resolve, reject) => {
-      const middleware = this.strategies.passport.authenticate(
-        [...this.strategies.names],
-        { session: false },
-        (error: unknown, user: Principal | false, challenges: (Refusal | undefined)[] | Refusal | undefined) => {
-          if (error) return reject(error);
-          if (user) return resolve({ principal: user, refusals: [] });
-          resolve({ refusals: Array.isArray(challenges) ? challenges : [challenges] });
-        },
-      );
-      middleware(req, res, (error?: unknown) => (error ? reject(error) : resolve({ refusals: [] })));
-    });
+  /**
+   * Each strategy in turn, as Passport's multi-strategy authenticate would: the first principal
+   * wins; a refusal (`[false, refusal]`, or nothing) is kept and the next strategy is tried; an
+   * error ends the group.
+   */
+  private async run(req: Request): Promise<{ principal?: Principal; refusals: (Refusal | undefined)[] }> {
+    const refusals: (Refusal | undefined)[] = [];
+    for (const strategy of this.strategies.strategies) {
+      const result = await strategy.validate(req);
+      const [principal, refusal] = Array.isArray(result) ? result : [result, undefined];
+      if (principal) return { principal, refusals: [] };
+      refusals.push(refusal);
+    }
+    return { refusals };
   }
 }
