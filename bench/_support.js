@@ -63,7 +63,8 @@ async function startPackgate(dataDir, adminPassword, env = {}) {
   // BENCH_NODE_ARGS: extra node flags for the server (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof).
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), main], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url, ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', PACKGATE_DATA_DIR: dataDir, PACKGATE_ADMIN_PASSWORD: adminPassword, PACKGATE_LOG_LEVEL: 'warn', DATABASE_URL: '', PACKGATE_PUBLIC_URL: url, MALLOC_MMAP_THRESHOLD_: '131072', ...env },
+    // MALLOC_MMAP_THRESHOLD_: as `npm start` sets it (argon2's per-thread memory is given back).
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(`${url}/healthz`, child, { timeoutMs: 120000 }); // a busy 2-core machine can take long to start

@@ -121,7 +121,7 @@ forEachDatabase('password guessing is throttled', (database) => {
     expect((await login(user.username, user.password, '127.0.0.5')).status).toBe(403);
   });
 
-  it('saturated hashing answers 503 + Retry-After at once while tokens keep working', async () => {
+  it('saturated hashing answers 503 + Retry-After (after a bounded hold) while tokens keep working', async () => {
     const { token } = await makeToken(admin, ['api']);
     const queue = passwords.queue;
     const gates: (() => void)[] = [];
