@@ -118,6 +118,25 @@ forEachDatabase('query plans of hot reads use indexes', (database) => {
     expect([...figures.values()][0]).toMatchObject({ versions: 10, latest: '1.0.9' });
   });
 
+  it('REST package list pages: from the start or a cursor, with or without a type, along the name index', async () => {
+    const first = await packages().listPage(seeded.orgId, { limit: 101 });
+    expect(first).toHaveLength(101);
+    await expectIndexed(() => packages().listPage(seeded.orgId, { limit: 101 }), { noSort: true });
+    const after = first[first.length - 1];
+    const pypiAfter = { type: 'pypi', normalizedName: seeded.names.pypi[Math.floor(seeded.names.pypi.length / 2)] };
+    await expectIndexed(() => packages().listPage(seeded.orgId, { limit: 101, after }), { noSort: true });
+    await expectIndexed(() => packages().listPage(seeded.orgId, { type: 'pypi', limit: 101, after: pypiAfter }), { noSort: true });
+    // A later page starts at the cursor in the index, rather than reading past the earlier pages.
+    for (const query of [{ limit: 101, after }, { type: 'pypi' as const, limit: 101, after: pypiAfter }]) {
+      const [read] = await capture(dataSource, () => packages().listPage(seeded.orgId, query));
+      const [step] = await plan(dataSource, mysql, read);
+      expect(step.text).toMatch(mysql ? /type=range key=UQ_package_org_type_name/ : /UQ_package_org_type_name \(org_id=\? AND type=\? AND normalized_name>\?\)/);
+    }
+    await expectIndexed(() => packages().listPage(seeded.orgId, { type: 'npm', nameContains: 'plan', limit: 101 }), { noSort: true });
+    const next = await packages().listPage(seeded.orgId, { limit: 101, after });
+    expect(next[0].normalizedName > after.normalizedName || next[0].type > after.type).toBe(true);
+  });
+
   it('PyPI project list: one org and type, in name order', async () => {
     await expectIndexed(() => packages().listPackages(seeded.orgId, 'pypi'), { noSort: true });
   });

@@ -238,7 +238,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Packages of the org you may read */
+        /** Packages of the org you may read, by type then name, one page at a time */
         get: operations["PackagesController_list"];
         put?: never;
         post?: never;
@@ -1545,6 +1545,10 @@ export interface operations {
     PackagesController_list: {
         parameters: {
             query?: {
+                /** @description page: the cursor of the `Link: <…>; rel="next"` header of the previous page (opaque) */
+                after?: string;
+                /** @description packages per page */
+                limit?: number;
                 /** @description substring of the name */
                 q?: string;
                 type?: "pypi" | "npm" | "docker";
@@ -1560,6 +1564,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description when more packages follow: `<URL of the next page>; rel="next"` (a path with the same filters and `after`) */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {

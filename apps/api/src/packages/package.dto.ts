@@ -1,5 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MAX_CURSOR_LENGTH } from './package-list-cursor';
+
+export const PACKAGE_PAGE_DEFAULT = 100;
+export const PACKAGE_PAGE_MAX = 1000;
+
+export class PackageListQueryDto {
+  @ApiPropertyOptional({ enum: ['pypi', 'npm', 'docker'] }) @IsOptional() @IsIn(['pypi', 'npm', 'docker'], { message: 'type must be one of pypi, npm, docker' }) type?: 'pypi' | 'npm' | 'docker';
+  @ApiPropertyOptional({ description: 'substring of the name' }) @IsOptional() @IsString() @MaxLength(255) q?: string;
+  @ApiPropertyOptional({ default: PACKAGE_PAGE_DEFAULT, minimum: 1, maximum: PACKAGE_PAGE_MAX, description: 'packages per page' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(PACKAGE_PAGE_MAX)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'page: the cursor of the `Link: <…>; rel="next"` header of the previous page (opaque)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CURSOR_LENGTH)
+  after?: string;
+}
 
 export class UpdatePackageDto {
   @ApiPropertyOptional({ description: 'false makes the package readable with no credentials at all (writes unaffected)' })

@@ -1,9 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireOrgAccess, RestApi } from '@packgate/auth';
 import { ExistingPackage, PackageAccessRequired, ResolvedPackage } from '@packgate/registries/core';
-import { PackageDetailDto, PackageSummaryDto, UpdatePackageDto } from './package.dto';
+import type { Response } from 'express';
+import { PackageDetailDto, PackageListQueryDto, PackageSummaryDto, UpdatePackageDto } from './package.dto';
 import { PackagesService } from './packages.service';
+
+/** The same listing from `after` on (a path: the client resolves it against the URL it called). */
+function nextPageUrl(org: string, { type, q, limit }: PackageListQueryDto, after: string): string {
+  const params = new URLSearchParams();
+  if (type) params.set('type', type);
+  if (q) params.set('q', q);
+  if (limit !== undefined) params.set('limit', String(limit));
+  params.set('after', after);
+  return `/api/v1/orgs/${encodeURIComponent(org)}/packages?${params}`;
+}
 
 @ApiTags('packages')
 @ApiCookieAuth()
@@ -15,12 +26,15 @@ export class PackagesController {
 
   @Get()
   @RequireOrgAccess('org:view')
-  @ApiOperation({ summary: 'Packages of the org you may read' })
-  @ApiQuery({ name: 'type', required: false, enum: ['pypi', 'npm', 'docker'] })
-  @ApiQuery({ name: 'q', required: false, type: String, description: 'substring of the name' })
-  @ApiOkResponse({ type: [PackageSummaryDto] })
-  list(@Param('org') org: string, @Query('type') type: string | undefined, @Query('q') q: string | undefined, @CurrentPrincipal() principal: Principal): Promise<PackageSummaryDto[]> {
-    return this.packages.list(principal, org, type, q);
+  @ApiOperation({ summary: 'Packages of the org you may read, by type then name, one page at a time' })
+  @ApiOkResponse({
+    type: [PackageSummaryDto],
+    headers: { Link: { description: 'when more packages follow: `<URL of the next page>; rel="next"` (a path with the same filters and `after`)', schema: { type: 'string' } } },
+  })
+  async list(@Param('org') org: string, @Query() query: PackageListQueryDto, @CurrentPrincipal() principal: Principal, @Res({ passthrough: true }) res: Response): Promise<PackageSummaryDto[]> {
+    const page = await this.packages.list(principal, org, query);
+    if (page.next) res.setHeader('Link', `<${nextPageUrl(org, query, page.next)}>; rel="next"`);
+    return page.items;
   }
 
   @Get(':type/:name')

@@ -1,8 +1,22 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { AuditService, PackageType, Principal, isPackageType, packageRole } from '@packgate/auth';
-import { LISTED_ONCE_VERSIONED, Package, PackageAccess, PackageService, PackageSummaryFigures } from '@packgate/registries/core';
+import { AuditService, Principal, isPackageType, packageRole } from '@packgate/auth';
+import { Package, PackageAccess, PackageService, PackageSummaryFigures } from '@packgate/registries/core';
 import { OrgLookupService } from '../orgs/org-lookup.service';
-import type { PackageDetailDto, PackageSummaryDto, PackageVersionDto, UpdatePackageDto } from './package.dto';
+import { decodeCursor, encodeCursor } from './package-list-cursor';
+import { PACKAGE_PAGE_DEFAULT, type PackageDetailDto, type PackageSummaryDto, type PackageVersionDto, type UpdatePackageDto } from './package.dto';
+
+export interface PackageListRequest {
+  type?: string;
+  q?: string;
+  limit?: number;
+  /** Cursor from a previous page's `next`. */
+  after?: string;
+}
+
+export interface PackageListPage {
+  items: PackageSummaryDto[];
+  next: string | null;
+}
 
 /** REST view of packages: listing, detail, settings and deletion, each through the evaluator. */
 @Injectable()
@@ -14,17 +28,30 @@ export class PackagesService {
     private readonly audit: AuditService,
   ) {}
 
-  async list(principal: Principal, slug: string, type?: string, query?: string): Promise<PackageSummaryDto[]> {
+  /**
+   * One page of the packages the caller may see, in (type, normalized name) order, with figures
+   * for that page only; `next` is the cursor of the following page, null on the last one.
+   * Rows are read limit+1 at a time; only a caller who may not see some of them needs a further read.
+   */
+  async list(principal: Principal, slug: string, { type, q, limit = PACKAGE_PAGE_DEFAULT, after }: PackageListRequest = {}): Promise<PackageListPage> {
     if (type !== undefined && !isPackageType(type)) throw new BadRequestException(['type must be one of pypi, npm, docker']);
+    let position = after === undefined ? undefined : decodeCursor(after);
     const org = await this.orgs.require(slug);
-    const needle = query?.trim().toLowerCase();
-    const visible = this.access
-      .visible(principal, slug, await this.packages.listPackages(org.id, type as PackageType | undefined), 'package:view')
-      .filter((pkg) => !needle || pkg.normalizedName.includes(needle) || pkg.name.toLowerCase().includes(needle));
-    const summaries = await this.packages.summaries(visible.map((pkg) => pkg.id));
-    return visible
-      .filter((pkg) => !LISTED_ONCE_VERSIONED.has(pkg.type) || (summaries.get(pkg.id)?.versions ?? 0) > 0)
-      .map((pkg) => this.summary(pkg, summaries.get(pkg.id)));
+    const nameContains = q?.trim().toLowerCase() || undefined;
+    const batch = limit + 1;
+    const page: Package[] = [];
+    for (;;) {
+      const rows = await this.packages.listPage(org.id, { type, nameContains, after: position, limit: batch });
+      page.push(...this.access.visible(principal, slug, rows, 'package:view'));
+      if (rows.length < batch || page.length > limit) break;
+      position = rows[rows.length - 1];
+    }
+    const items = page.slice(0, limit);
+    const summaries = await this.packages.summaries(items.map((pkg) => pkg.id));
+    return {
+      items: items.map((pkg) => this.summary(pkg, summaries.get(pkg.id))),
+      next: page.length > limit ? encodeCursor(items[items.length - 1]) : null,
+    };
   }
 
   /** The package the route's access step resolved (PackageAccessRequired). */

@@ -1,4 +1,4 @@
-import type { PackageType } from './types';
+import type { PackageSummary, PackageType } from './types';
 import { buildPath, type ApiPath, type BodyOf, type HttpMethod, type PathParamsOf, type PathWith, type QueryOf, type ResponseOf } from '../../../../libs/api-client/src';
 
 /** An error answer of the API (`{statusCode, error, message}`), made readable. */
@@ -30,6 +30,11 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<T> {
+  return (await send<T>(method, path, body, opts)).body;
+}
+
+/** One request; the parsed body and the answer's headers (for paging links). */
+async function send<T>(method: string, path: string, body?: unknown, opts: { quiet401?: boolean } = {}): Promise<{ body: T; headers: Headers }> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -41,7 +46,7 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   } catch {
     throw new ApiError(0, 'Cannot reach the server. Check your connection and try again.');
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return { body: undefined as T, headers: response.headers };
   const text = await response.text();
   let parsed: unknown = text;
   if (text) {
@@ -55,7 +60,30 @@ export async function request<T>(method: string, path: string, body?: unknown, o
     if (response.status === 401 && !opts.quiet401) onUnauthorized?.();
     throw new ApiError(response.status, messageOf(response.status, parsed, response.statusText));
   }
-  return (text ? parsed : undefined) as T;
+  return { body: (text ? parsed : undefined) as T, headers: response.headers };
+}
+
+/** One page of a listing and the URL of the next (null on the last page). */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+/** The target of `rel="next"` in a Link header (`<url>; rel="next"`, as GitHub sends it). */
+export function nextLink(link: string | null): string | null {
+  for (const part of link?.split(',') ?? []) {
+    const [target, ...params] = part.split(';');
+    const url = /^\s*<([^>]*)>\s*$/.exec(target)?.[1];
+    const rel = params.map((param) => /^\s*rel\s*=\s*"?([^"]*)"?\s*$/i.exec(param)?.[1]).find((value) => value !== undefined);
+    if (url !== undefined && rel?.split(/\s+/).includes('next')) return url;
+  }
+  return null;
+}
+
+/** GETs one page of a listing: the array answer and its next link. */
+export async function requestPage<T>(path: string): Promise<Page<T>> {
+  const { body, headers } = await send<T[]>('GET', path);
+  return { items: body ?? [], next: nextLink(headers.get('Link')) };
 }
 
 interface CallOptions<P extends ApiPath, M extends HttpMethod> {
@@ -99,7 +127,10 @@ export const api = {
   rotateToken: (org: string, id: string) => call('post', '/api/v1/orgs/{org}/tokens/{id}/rotate', { org, id }),
   deleteToken: (org: string, id: string) => call('delete', '/api/v1/orgs/{org}/tokens/{id}', { org, id }),
 
-  packages: (org: string, type: PackageType, q?: string) => call('get', '/api/v1/orgs/{org}/packages', { org }, { query: { type, q } }),
+  /** The first page; follow `next` with `api.packagesPage`. */
+  packages: (org: string, type: PackageType, q?: string) =>
+    requestPage<PackageSummary>(buildPath('/api/v1/orgs/{org}/packages', { org }, { type, q } satisfies QueryOf<'/api/v1/orgs/{org}/packages', 'get'>)),
+  packagesPage: (next: string) => requestPage<PackageSummary>(next),
   package: (org: string, type: PackageType, name: string) => call('get', pkg, { org, type, name }),
   updatePackage: (org: string, type: PackageType, name: string, patch: BodyOf<typeof pkg, 'patch'>) => call('patch', pkg, { org, type, name }, { body: patch }),
   deletePackage: (org: string, type: PackageType, name: string) => call('delete', pkg, { org, type, name }),

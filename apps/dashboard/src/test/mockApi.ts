@@ -6,7 +6,13 @@ export interface Call {
   body: unknown;
 }
 
-type Reply = { status?: number; body?: unknown } | ((call: Call) => { status?: number; body?: unknown });
+interface Answer {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+type Reply = Answer | ((call: Call) => Answer);
 
 /**
  * Stubs `fetch` (the network boundary): routes are `"METHOD /path?query"` (query optional: a route
@@ -23,13 +29,13 @@ export function mockApi(routes: Record<string, Reply>) {
     const reply = routes[`${method} ${url.pathname}${url.search}`] ?? routes[`${method} ${url.pathname}`];
     const resolved = typeof reply === 'function' ? reply(call) : reply;
     if (!resolved) return json(404, { statusCode: 404, error: 'Not Found', message: `no mock for ${method} ${call.path}` });
-    return json(resolved.status ?? 200, resolved.body);
+    return json(resolved.status ?? 200, resolved.body, resolved.headers);
   });
   vi.stubGlobal('fetch', fetchMock);
   return { calls, fetchMock, find: (method: string, path: string) => calls.filter((c) => c.method === method && c.path.startsWith(path)) };
 }
 
-function json(status: number, body: unknown): Response {
-  if (status === 204 || body === undefined) return new Response(null, { status });
-  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  if (status === 204 || body === undefined) return new Response(null, { status, headers });
+  return new Response(JSON.stringify(body), { status, headers: { ...headers, 'Content-Type': 'application/json' } });
 }

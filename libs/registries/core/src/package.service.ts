@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { InvalidationBus, TtlCache } from '@packgate/auth';
-import type { PackageType } from '@packgate/auth';
+import { PACKAGE_TYPES, type PackageType } from '@packgate/auth';
 import { Blob } from './entities/blob.entity';
 import { PackageFile } from './entities/package-file.entity';
 import { PackageVersion } from './entities/package-version.entity';
@@ -85,6 +85,23 @@ export interface PackageSummaryFigures {
  */
 export const LISTED_ONCE_VERSIONED: ReadonlySet<PackageType> = new Set<PackageType>(['docker']);
 
+/** Where a listing page starts: after this package in (type, normalized name) order. */
+export interface PackageListPosition {
+  type: string;
+  normalizedName: string;
+}
+
+export interface PackageListPageQuery {
+  type?: PackageType;
+  /** Lower-case substring of the name or the normalized name. */
+  nameContains?: string;
+  after?: PackageListPosition;
+  limit: number;
+}
+
+/** `text` as a LIKE pattern matching it anywhere, with `!` as the escape character. */
+const containsPattern = (text: string) => `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+
 export interface PackageDetail {
   pkg: Package;
   versions: { version: PackageVersion; files: PackageFile[] }[];
@@ -135,6 +152,34 @@ export class PackageService {
 
   listPackages(orgId: number, type?: PackageType): Promise<Package[]> {
     return this.packages.find({ where: type ? { orgId, type } : { orgId }, order: { type: 'ASC', normalizedName: 'ASC' } });
+  }
+
+  /**
+   * Up to `limit` packages of an org in (type, normalized name) order, read along the unique
+   * (org, type, name) index from `after` on, so a page costs the same at any depth. Formats in
+   * LISTED_ONCE_VERSIONED appear once they have a version. Access is for the caller to filter.
+   */
+  async listPage(orgId: number, query: PackageListPageQuery): Promise<Package[]> {
+    const { type, after, limit } = query;
+    if (!after) return this.listPageOfType(orgId, query, type);
+    // From a position: one name range per type from the cursor's on (at most one read per format),
+    // so both databases start at the cursor in the index instead of reading past earlier pages.
+    const page: Package[] = [];
+    for (const next of [...PACKAGE_TYPES].sort()) {
+      if (next < after.type || (type && next !== type)) continue;
+      page.push(...(await this.listPageOfType(orgId, { ...query, limit: limit - page.length }, next, next === after.type ? after.normalizedName : undefined)));
+      if (page.length >= limit) break;
+    }
+    return page;
+  }
+
+  private listPageOfType(orgId: number, { nameContains, limit }: PackageListPageQuery, type: PackageType | undefined, afterName?: string): Promise<Package[]> {
+    const query = this.packages.createQueryBuilder('p').where('p.org_id = :orgId', { orgId });
+    if (type) query.andWhere('p.type = :type', { type });
+    if (afterName !== undefined) query.andWhere('p.normalized_name > :afterName', { afterName });
+    if (nameContains) query.andWhere("(p.normalized_name LIKE :pattern ESCAPE '!' OR LOWER(p.name) LIKE :pattern ESCAPE '!')", { pattern: containsPattern(nameContains) });
+    query.andWhere('(p.type NOT IN (:...onceVersioned) OR EXISTS (SELECT 1 FROM package_version v WHERE v.package_id = p.id))', { onceVersioned: [...LISTED_ONCE_VERSIONED] });
+    return query.orderBy('p.type', 'ASC').addOrderBy('p.normalizedName', 'ASC').limit(limit).getMany();
   }
 
   async detail(pkg: Package): Promise<PackageDetail> {

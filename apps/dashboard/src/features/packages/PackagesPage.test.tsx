@@ -18,6 +18,37 @@ const demo = {
 };
 
 describe('PackagesPage', () => {
+  it('shows the first page, then follows the next link on "Show more" until the last page', async () => {
+    const named = (name: string) => ({ ...demo, name, normalizedName: name });
+    const api = mockApi({
+      'GET /api/v1/orgs/default/packages?type=pypi': { body: [named('a1'), named('a2')], headers: { Link: '</api/v1/orgs/default/packages?type=pypi&after=YTI>; rel="next"' } },
+      'GET /api/v1/orgs/default/packages?type=pypi&after=YTI': { body: [named('b1')], headers: { Link: '</api/v1/orgs/default/packages?type=pypi&after=YjE>; rel="next"' } },
+      'GET /api/v1/orgs/default/packages?type=pypi&after=YjE': { body: [named('c1')] },
+    });
+    const user = userEvent.setup();
+    renderWithSession(<PackagesPage type="pypi" />);
+    expect(await screen.findByRole('link', { name: 'a2' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show more' }));
+    expect(await screen.findByRole('link', { name: 'b1' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show more' }));
+    expect(await screen.findByRole('link', { name: 'c1' })).toBeInTheDocument();
+    expect(screen.getAllByRole('row').slice(1).map((row) => row.querySelector('th')?.textContent)).toEqual(['a1', 'a2', 'b1', 'c1']);
+    expect(screen.queryByRole('button', { name: 'Show more' })).not.toBeInTheDocument();
+    expect(api.calls.map((c) => c.path)).toEqual(['/api/v1/orgs/default/packages?type=pypi', '/api/v1/orgs/default/packages?type=pypi&after=YTI', '/api/v1/orgs/default/packages?type=pypi&after=YjE']);
+  });
+
+  it('says when the next page cannot be loaded, keeping what is shown', async () => {
+    mockApi({
+      'GET /api/v1/orgs/default/packages?type=pypi': { body: [demo], headers: { Link: '</api/v1/orgs/default/packages?type=pypi&after=eA>; rel="next"' } },
+      'GET /api/v1/orgs/default/packages?type=pypi&after=eA': { status: 400, body: { statusCode: 400, error: 'Bad Request', message: ['after must be the cursor of a next link of this listing'] } },
+    });
+    const user = userEvent.setup();
+    renderWithSession(<PackagesPage type="pypi" />);
+    await user.click(await screen.findByRole('button', { name: 'Show more' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Could not load more packages: after must be the cursor of a next link of this listing');
+    expect(screen.getByRole('link', { name: 'Demo_Pkg' })).toBeInTheDocument();
+  });
+
   it('lists packages of one format with version, size and visibility, linking to the package page', async () => {
     const api = mockApi({ 'GET /api/v1/orgs/default/packages': { body: [demo] } });
     renderWithSession(<PackagesPage type="pypi" />);

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
-import { api } from '../../api/client';
-import { PACKAGE_TYPES, PACKAGE_TYPE_LABELS, type PackageType } from '../../api/types';
+import { useEffect, useRef, useState } from 'react';
+import { api, type Page } from '../../api/client';
+import { PACKAGE_TYPES, PACKAGE_TYPE_LABELS, type PackageSummary, type PackageType } from '../../api/types';
 import { EmptyState, ErrorMessage, Loading, TableScroll } from '../../components/Status';
-import { useAsync } from '../../components/useAsync';
+import { type AsyncState, useAsync } from '../../components/useAsync';
 import { formatBytes, formatDate } from '../../format';
 import { paths } from '../../routing';
 import { useSession } from '../../session';
@@ -16,6 +16,36 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+/**
+ * Appends the page a listing's `next` link names to the listing. A page that arrives after the
+ * listing was reloaded (other filters) is dropped.
+ */
+function useMorePages(list: AsyncState<Page<PackageSummary>>): { load: () => void; loading: boolean; error: unknown } {
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const current = useRef(list.data);
+  current.current = list.data;
+  useEffect(() => setError(null), [list.data]);
+
+  const load = () => {
+    const from = list.data;
+    if (!from?.next || loading) return;
+    setLoading(true);
+    setError(null);
+    api.packagesPage(from.next).then(
+      (page) => {
+        setLoading(false);
+        if (current.current === from) list.setData({ items: [...from.items, ...page.items], next: page.next });
+      },
+      (err: unknown) => {
+        setLoading(false);
+        if (current.current === from) setError(err);
+      },
+    );
+  };
+  return { load, loading, error };
+}
+
 const UPLOAD_HINTS: Record<PackageType, string> = {
   pypi: 'Upload one with twine using a token that holds pypi:write.',
   npm: 'Publish one with npm publish using a token that holds npm:write.',
@@ -27,6 +57,7 @@ export function PackagesPage({ type }: { type: PackageType }) {
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim(), 250);
   const list = useAsync(() => api.packages(org, type, query || undefined), [org, type, query]);
+  const more = useMorePages(list);
   const label = PACKAGE_TYPE_LABELS[type];
 
   return (
@@ -49,10 +80,10 @@ export function PackagesPage({ type }: { type: PackageType }) {
       </form>
       {list.loading && <Loading label="Loading packages…" />}
       <ErrorMessage error={list.error} title="Could not load packages" />
-      {list.data && list.data.length === 0 && (
+      {list.data && list.data.items.length === 0 && (
         <EmptyState title={query ? `No ${label} packages match “${query}”.` : `No ${label} packages yet.`}>{!query && <p>{UPLOAD_HINTS[type]}</p>}</EmptyState>
       )}
-      {list.data && list.data.length > 0 && (
+      {list.data && list.data.items.length > 0 && (
         <TableScroll label={`${label} packages`}>
           <table>
             <thead>
@@ -67,7 +98,7 @@ export function PackagesPage({ type }: { type: PackageType }) {
               </tr>
             </thead>
             <tbody>
-              {list.data.map((p) => (
+              {list.data.items.map((p) => (
                 <tr key={p.normalizedName}>
                   <th scope="row">
                     <a href={paths.package(org, type, p.name)}>{p.name}</a>
@@ -86,6 +117,12 @@ export function PackagesPage({ type }: { type: PackageType }) {
             </tbody>
           </table>
         </TableScroll>
+      )}
+      <ErrorMessage error={more.error} title="Could not load more packages" />
+      {list.data?.next && (
+        <button type="button" onClick={more.load} disabled={more.loading}>
+          {more.loading ? 'Loading more…' : 'Show more'}
+        </button>
       )}
     </div>
   );
