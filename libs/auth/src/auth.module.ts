@@ -8,7 +8,7 @@ import { AuditService } from './audit/audit.service';
 import { InvalidationBus } from './cache/invalidation-bus';
 import { RedisInvalidationTransport, invalidationChannel } from './redis/redis-invalidation-transport';
 import { RedisLifecycle } from './redis/redis-lifecycle';
-import { RedisLink } from './redis/redis-link';
+import type { RedisLink } from './redis/redis-link';
 import { REDIS_LINK } from './redis/redis-tokens';
 import { AccessToken, AuditEvent, Membership, Organization, Session, User } from './entities';
 import { AuthGroupGuard } from './guards/auth-group.guard';
@@ -26,7 +26,6 @@ import { LinkTokenStrategy } from './strategies/link-token.strategy';
 import { SessionStrategy } from './strategies/session.strategy';
 import { AuthThrottle } from './throttle/auth-throttle.entity';
 import { AuthThrottleService, LimiterFactory, THROTTLE_LIMITER_FACTORY } from './throttle/auth-throttle.service';
-import { redisLimiterFactory } from './throttle/redis-rate-limiter';
 import { TypeOrmRateLimiter } from './throttle/typeorm-rate-limiter';
 import { TokenService } from './tokens/token.service';
 
@@ -45,7 +44,8 @@ export class AuthModule {
       imports: [DiscoveryModule, TypeOrmModule.forFeature([Organization, User, Membership, AccessToken, Session, AuditEvent, AuthThrottle])],
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
-        { provide: REDIS_LINK, useFactory: () => (options.redisUrl ? new RedisLink(options.redisUrl) : null) },
+        // ioredis and rate-limiter-flexible are loaded only when Redis is configured.
+        { provide: REDIS_LINK, useFactory: async () => (options.redisUrl ? new (await import('./redis/redis-link')).RedisLink(options.redisUrl) : null) },
         {
           provide: InvalidationBus,
           inject: [REDIS_LINK],
@@ -59,9 +59,9 @@ export class AuthModule {
         {
           provide: THROTTLE_LIMITER_FACTORY,
           inject: [DataSource, REDIS_LINK],
-          useFactory: (dataSource: DataSource, link: RedisLink | null): LimiterFactory => {
+          useFactory: async (dataSource: DataSource, link: RedisLink | null): Promise<LimiterFactory> => {
             const inDatabase: LimiterFactory = (limiter) => new TypeOrmRateLimiter(limiter, dataSource);
-            return link ? redisLimiterFactory(link, inDatabase) : inDatabase;
+            return link ? (await import('./throttle/redis-rate-limiter')).redisLimiterFactory(link, inDatabase) : inDatabase;
           },
         },
         ...SERVICES,

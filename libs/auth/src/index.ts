@@ -10,7 +10,7 @@ export * from './auth.module';
 export * from './audit/audit.service';
 export * from './cache/ttl-cache';
 export * from './cache/invalidation-bus';
-export { RedisLink } from './redis/redis-link';
+export type { RedisLink } from './redis/redis-link';
 export { REDIS_LINK } from './redis/redis-tokens';
 export * from './decorators/require-access.decorator';
 export * from './decorators/accepts-link-token.decorator';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { createLocalJWKSet } from 'jose';
 import type { JSONWebKeySet, JWTVerifyGetKey } from 'jose';
+import { jose } from './jose-module';
 import { FetchFailed, fetchJson } from './bounded-fetch';
 
 export const FETCH_LIMITS = { timeoutMs: 5000, maxBytes: 64 * 1024 };
@@ -70,7 +70,7 @@ export class OidcKeys {
     const keys = jwks.keys.filter((key) => key && typeof key === 'object' && (key.kty === 'RSA' || key.kty === 'EC'));
     let keySet: JWTVerifyGetKey;
     try {
-      keySet = createLocalJWKSet({ keys });
+      keySet = jose().createLocalJWKSet({ keys });
     } catch {
       throw new FetchFailed('JWKS is not valid');
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
 import { FetchFailed } from './bounded-fetch';
+import { jose } from './jose-module';
 import { OidcKeys } from './oidc-keys';
 
 /** Signature algorithms accepted: asymmetric only (never `none`, never HMAC). */
@@ -19,8 +19,8 @@ export function peekIdToken(token: string): { header: ProtectedHeaderParameters;
   let header: ProtectedHeaderParameters;
   let payload: JWTPayload;
   try {
-    header = decodeProtectedHeader(token);
-    payload = decodeJwt(token);
+    header = jose().decodeProtectedHeader(token);
+    payload = jose().decodeJwt(token);
   } catch {
     throw new OidcRefused('not a signed JWT (expected header.payload.signature)');
   }
@@ -49,7 +49,7 @@ export class OidcVerifier {
     }
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, keySet, {
+      ({ payload } = await jose().jwtVerify(token, keySet, {
         issuer,
         algorithms: OIDC_ALGORITHMS,
         clockTolerance: OIDC_CLOCK_SKEW_SECONDS,
@@ -68,6 +68,7 @@ export class OidcVerifier {
 }
 
 function describeJoseError(error: unknown): string {
+  const { errors } = jose();
   if (error instanceof errors.JWTExpired) return 'token expired (exp)';
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === 'nbf') return 'token not valid yet (nbf)';
