@@ -220,7 +220,7 @@ async function bestOfRounds(sides, metric = 'rps') {
 /** The header line naming the rows measured with bestOfRounds. */
 const bestOfNote = (what) => `${what}: best of ${ROUNDS} rounds of ${ROUND_SECONDS} s each, Packgate and reference measured alternately`;
 
-/** Peak VmRSS (bytes) of process `pid` while `action` runs, sampled every 20 ms, with the action's result. */
+/** Peak VmRSS (bytes) of process `pid` while `action` runs, sampled every 20 ms, with the RSS before, the action's result and its duration. */
 async function peakRss(pid, action) {
   const read = () => {
     try {
@@ -232,9 +232,10 @@ async function peakRss(pid, action) {
   let peak = read();
   const before = peak;
   const timer = setInterval(() => (peak = Math.max(peak, read())), 20);
+  const started = process.hrtime.bigint();
   try {
     const result = await action();
-    return { peak: Math.max(peak, read()), before, result };
+    return { peak: Math.max(peak, read()), before, result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
   } finally {
     clearInterval(timer);
   }

@@ -19,7 +19,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
-const { DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate: startServer, targetRow, rest, measure, downloadRate, bestOfRounds, bestOfNote } = require('./_support');
+const { DURATION, ROUNDS, ROUND_SECONDS, basic, freePort, waitFor, stop, startPackgate: startServer, targetRow, rest, measure, downloadRate, bestOfRounds, bestOfNote, peakRss } = require('./_support');
 
 const VERDACCIO_JWT_RPS = 740;
 const MiB = 1024 * 1024;
@@ -108,26 +108,6 @@ async function startDistribution(work) {
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/v2/`, child, { statuses: [200, 401] });
   return { name: 'distribution 2.8', child, url, host: `127.0.0.1:${port}`, readAuth: async () => basic(USER, PASSWORD) };
-}
-
-/** Peak VmRSS of a process while `action` runs (sampled every 20 ms). */
-async function peakRss(pid, action) {
-  const read = () => {
-    try {
-      return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
-    } catch {
-      return 0;
-    }
-  };
-  let peak = read();
-  const timer = setInterval(() => (peak = Math.max(peak, read())), 20);
-  const started = process.hrtime.bigint();
-  try {
-    await action();
-  } finally {
-    clearInterval(timer);
-  }
-  return { peak: Math.max(peak, read()), seconds: Number(process.hrtime.bigint() - started) / 1e9 };
 }
 
 /** Pushes, a pull and peak RSS while pushing, one registry after the other. */
