@@ -19,6 +19,9 @@ export interface PackageListPage {
 }
 
 /** REST view of packages: listing, detail, settings and deletion, each through the evaluator. */
+
+/** The largest read of package rows while looking for rows the caller may see. */
+const PACKAGE_SCAN_BATCH_MAX = 1000;
 @Injectable()
 export class PackagesService {
   constructor(
@@ -38,13 +41,16 @@ export class PackagesService {
     let position = after === undefined ? undefined : decodeCursor(after);
     const org = await this.orgs.require(slug);
     const nameContains = q?.trim().toLowerCase() || undefined;
-    const batch = limit + 1;
+    let batch = limit + 1;
     const page: Package[] = [];
     for (;;) {
       const rows = await this.packages.listPage(org.id, { type, nameContains, after: position, limit: batch });
       page.push(...this.access.visible(principal, slug, rows, 'package:view'));
       if (rows.length < batch || page.length > limit) break;
       position = rows[rows.length - 1];
+      // A caller who may see little of a large org (or asks for limit=1) must not cost one query per
+      // few rows: each further read is twice as large, up to a bound.
+      batch = Math.min(batch * 2, PACKAGE_SCAN_BATCH_MAX);
     }
     const items = page.slice(0, limit);
     const summaries = await this.packages.summaries(items.map((pkg) => pkg.id));
